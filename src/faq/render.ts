@@ -1,0 +1,49 @@
+/** Turns an FAQ entry into what the user sees: the answer, its legal basis, the review date, the note. */
+import type { Locale, TopicId } from '../core/types.js';
+import type { FaqEntry, FaqSet } from './schema.js';
+
+export interface Button {
+  title: string;
+  /** The text sent back when tapped; recognised exactly, without the classifier. */
+  value: string;
+}
+
+export interface RenderedAnswer {
+  text: string;
+  buttons: Button[];
+}
+
+export interface AnswerWording {
+  basis: string;
+  reviewed: string;
+  generalInfo: string;
+}
+
+export function topicButton(faq: FaqSet, topic: TopicId, locale: Locale): Button {
+  const title = faq[topic][locale].title;
+  return { title, value: title };
+}
+
+export function renderAnswer(faq: FaqSet, entry: FaqEntry, locale: Locale, wording: AnswerWording): RenderedAnswer {
+  const body = entry[locale];
+  const lines = [body.text];
+  if (body.cites.length) {
+    const separator = locale === 'zh' ? '；' : '; ';
+    lines.push(`${wording.basis}${body.cites.join(separator)}`);
+    lines.push(`${wording.generalInfo}${locale === 'zh' ? '' : ' '}${wording.reviewed}${entry.lastReviewed}`);
+  }
+  return {
+    text: lines.join('\n\n'),
+    buttons: entry.followUps.map((t) => topicButton(faq, t, locale)),
+  };
+}
+
+/** Button text -> topic, in both locales, so that a tapped button never depends on the classifier. */
+export function buttonIndex(faq: FaqSet): Map<string, TopicId> {
+  const index = new Map<string, TopicId>();
+  for (const entry of Object.values(faq)) {
+    index.set(entry.zh.title, entry.intent);
+    index.set(entry.en.title, entry.intent);
+  }
+  return index;
+}

@@ -1,0 +1,68 @@
+/** The intent classifier: NLP.js's neural classifier with our Chinese tokenizer and its English pipeline. */
+import { containerBootstrap, LangEn, Nlp, type NlpContainer } from '@nlpjs/basic';
+import { LOCALES, isTopicId, type Classification, type Locale, type TopicId } from '../core/types.js';
+import type { Corpus } from './corpus.js';
+import { detectLocale, foldText, tokenizeZh } from './text.js';
+
+async function createContainer(): Promise<NlpContainer> {
+  const container = await containerBootstrap();
+  container.use(LangEn);
+  // NLP.js's own logger writes to stdout, which would corrupt the CLI's JSON lines: keep it quiet.
+  const quiet = () => undefined;
+  container.register('logger', { name: 'logger', debug: quiet, info: quiet, warn: quiet, error: quiet, log: quiet, trace: quiet, fatal: quiet }, true);
+  // NLP.js looks plug-ins up by locale suffix: these make `zh` a language it can train and process.
+  container.register('normalizer-zh', { name: 'normalizer-zh', normalize: foldText }, true);
+  container.register('tokenizer-zh', { name: 'tokenizer-zh', tokenize: tokenizeZh }, true);
+  container.register(
+    'stemmer-zh',
+    { name: 'stemmer-zh', stem: (tokens: string[]) => tokens, tokenizeAndStem: tokenizeZh },
+    true,
+  );
+  return container;
+}
+
+async function createNlp(): Promise<Nlp> {
+  const container = await createContainer();
+  return new Nlp({
+    container,
+    languages: [...LOCALES],
+    autoSave: false,
+    autoLoad: false,
+    forceNER: false,
+    nlu: { log: false, useNoneFeature: true },
+  });
+}
+
+export class IntentClassifier {
+  private constructor(private readonly nlp: Nlp) {}
+
+  static async train(corpus: Corpus): Promise<IntentClassifier> {
+    const nlp = await createNlp();
+    for (const locale of LOCALES) {
+      for (const [topic, utterances] of Object.entries(corpus[locale])) {
+        for (const u of utterances ?? []) nlp.addDocument(locale, u, topic);
+      }
+    }
+    await nlp.train();
+    return new IntentClassifier(nlp);
+  }
+
+  static async fromModel(model: string): Promise<IntentClassifier> {
+    const nlp = await createNlp();
+    nlp.import(model);
+    return new IntentClassifier(nlp);
+  }
+
+  toModel(): string {
+    return this.nlp.export(true);
+  }
+
+  /** The best topic for a message; a message the model knows nothing of is `out_of_scope`. */
+  async classify(text: string, locale?: Locale): Promise<Classification> {
+    const lang = locale ?? detectLocale(text);
+    const result = await this.nlp.nluManager.process(lang, text);
+    const best = result.classifications[0];
+    const intent: TopicId = best && isTopicId(best.intent) ? best.intent : 'out_of_scope';
+    return { locale: lang, intent, score: best && intent === best.intent ? best.score : 1 };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The live intent model: trained off the request path (in a worker thread), cached on disk by the corpus'
+ * hash, and swapped in atomically so a request is always answered by a whole model, old or new.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Classification, Locale } from '../core/types.js';
+import type { Logger } from '../log.js';
+import { IntentClassifier } from './classifier.js';
+import type { Corpus } from './corpus.js';
+
+/** Bump when the tokenizer or training settings change, so that old cached models are not reused. */
+const MODEL_FORMAT = 'bigram-v1';
+
+export class ModelNotReadyError extends Error {
+  override name = 'ModelNotReadyError';
+}
+
+export function corpusHash(corpus: Corpus): string {
+  return createHash('sha256').update(MODEL_FORMAT).update(JSON.stringify(corpus)).digest('hex').slice(0, 16);
+}
+
+/** Trains in a worker thread so that the event loop keeps answering while it runs. */
+export function trainInWorker(corpus: Corpus): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./train-worker.ts', import.meta.url), {
+      workerData: corpus,
+      // The worker runs TypeScript through tsx, like the service itself.
+      execArgv: ['--import', 'tsx'],
+    });
+    worker.once('message', (model: string) => {
+      resolve(model);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`training worker exited with code ${code}`));
+    });
+  });
+}
+
+export interface IntentModelOptions {
+  cacheDir?: string | undefined;
+  log: Logger;
+  /** Train in this thread instead of a worker (the CLI, which has nothing else to do meanwhile). */
+  inline?: boolean;
+}
+
+export class IntentModel {
+  private current: IntentClassifier | undefined;
+  private pending: Promise<void> | undefined;
+
+  constructor(private readonly options: IntentModelOptions) {}
+
+  get ready(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Resolves when the model for this corpus is live; the previous one answers until then. */
+  load(corpus: Corpus): Promise<void> {
+    const run = this.build(corpus).then((classifier) => {
+      this.current = classifier;
+    });
+    this.pending = run;
+    return run;
+  }
+
+  async whenReady(): Promise<void> {
+    while (!this.current && this.pending) await this.pending;
+  }
+
+  async classify(text: string, locale?: Locale): Promise<Classification> {
+    if (!this.current) throw new ModelNotReadyError('the intent model is still training');
+    return this.current.classify(text, locale);
+  }
+
+  private async build(corpus: Corpus): Promise<IntentClassifier> {
+    const { cacheDir, log } = this.options;
+    const hash = corpusHash(corpus);
+    const file = cacheDir ? join(cacheDir, `model-${hash}.json`) : undefined;
+    if (file) {
+      try {
+        const classifier = await IntentClassifier.fromModel(await readFile(file, 'utf8'));
+        log.info({ hash }, 'intent model loaded from cache');
+        return classifier;
+      } catch {
+        // No usable cache: train below.
+      }
+    }
+    const started = Date.now();
+    const model = this.options.inline ? (await IntentClassifier.train(corpus)).toModel() : await trainInWorker(corpus);
+    log.info({ hash, ms: Date.now() - started }, 'intent model trained');
+    if (file && cacheDir) {
+      try {
+        await mkdir(cacheDir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        await writeFile(tmp, model);
+        await rename(tmp, file);
+      } catch (err) {
+        log.warn({ err }, 'could not cache the intent model');
+      }
+    }
+    return IntentClassifier.fromModel(model);
+  }
+}

@@ -1,0 +1,25 @@
+// @nlpjs/basic ships no types; this declares the small part of it that the classifier uses.
+declare module '@nlpjs/basic' {
+  export interface NlpContainer {
+    use(plugin: unknown): void;
+    register(name: string, item: unknown, isSingleton?: boolean): void;
+  }
+  export function containerBootstrap(settings?: Record<string, unknown>): Promise<NlpContainer>;
+  export const LangEn: unknown;
+  export interface NlpResult {
+    locale: string;
+    intent: string;
+    score: number;
+    classifications: { intent: string; score: number }[];
+  }
+  export class Nlp {
+    constructor(settings: Record<string, unknown>);
+    container: NlpContainer;
+    addDocument(locale: string, utterance: string, intent: string): void;
+    train(): Promise<void>;
+    process(locale: string, utterance: string): Promise<NlpResult>;
+    export(minified?: boolean): string;
+    import(data: string): void;
+    nluManager: { process(locale: string, utterance: string): Promise<NlpResult> };
+  }
+}
