@@ -1,0 +1,114 @@
+/** Wiring only: builds every part and plugs them together. `main.ts`, the CLI and the tests build it. */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import restify, { type Server } from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/store.js';
+import { screenConversation, screenMessage } from './safety/screen.js';
+import { loadCorpus, type Corpus } from './nlu/corpus.js';
+import { IntentModel } from './nlu/model.js';
+import { loadFaq } from './faq/load.js';
+import type { FaqSet } from './faq/schema.js';
+import { Conversations } from './handoff/conversations.js';
+import { Dialogue } from './bot/dialogue.js';
+import { HotlineBot, type TurnObserver } from './bot/handler.js';
+import { LogAdapter } from './channels/log-adapter.js';
+import { createCloudAdapter, mountBotEndpoint } from './channels/bot-endpoint.js';
+import { transcriptRecorder } from './channels/recorder.js';
+import { mountHealth } from './channels/health.js';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export interface BuildOptions {
+  log?: Logger;
+  store?: Store;
+  observer?: TurnObserver;
+  /** Train in this thread (the CLI); the service trains in a worker so requests never wait. */
+  trainInline?: boolean;
+  faqDir?: string;
+  intentsDir?: string;
+  clock?: () => number;
+}
+
+export interface App {
+  config: Config;
+  log: Logger;
+  store: Store;
+  corpus: Corpus;
+  faq: () => FaqSet;
+  model: IntentModel;
+  conversations: Conversations;
+  dialogue: Dialogue;
+  bot: HotlineBot;
+  cloudAdapter: CloudAdapter;
+  logAdapter: LogAdapter;
+  server: Server;
+  /** Resolves when the intent model is live. */
+  modelReady: Promise<void>;
+  listen(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const clock = options.clock ?? Date.now;
+  // Data files are validated before anything starts: a bad file stops start-up with its name and field.
+  const faqSet = loadFaq(options.faqDir ?? resolve(PROJECT_ROOT, 'faq'));
+  const corpus = loadCorpus(options.intentsDir ?? resolve(PROJECT_ROOT, 'intents'));
+  const store = options.store ?? createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays });
+  const faq = () => faqSet;
+
+  const model = new IntentModel({ cacheDir: resolve(PROJECT_ROOT, config.nluCacheDir), log, inline: options.trainInline });
+  const modelReady = model.load(corpus);
+  modelReady.catch((err: unknown) => log.error({ err }, 'intent model failed to load'));
+
+  const conversations = new Conversations(store, clock);
+  const dialogue = new Dialogue({
+    screenMessage,
+    screenConversation,
+    classify: (text, locale) => model.classify(text, locale),
+    faq,
+    minScore: config.nluMinScore,
+    conversations,
+    log,
+  });
+  const bot = new HotlineBot(dialogue, options.observer);
+  const recorder = transcriptRecorder(store, conversations, log, clock);
+  const cloudAdapter = createCloudAdapter(config.bot, log, [recorder]);
+  const logAdapter = new LogAdapter(store, clock);
+
+  const server = restify.createServer({ name: 'hotline-bot', handleUncaughtExceptions: false });
+  mountHealth(server, { store, model });
+  mountBotEndpoint(server, { adapter: cloudAdapter, bot, config: config.bot, log });
+
+  return {
+    config,
+    log,
+    store,
+    corpus,
+    faq,
+    model,
+    conversations,
+    dialogue,
+    bot,
+    cloudAdapter,
+    logAdapter,
+    server,
+    modelReady,
+    listen: () =>
+      new Promise((resolveListen, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const address = server.address();
+          resolveListen({ port: address.port });
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/** The command line: `npm run --silent cli -- <command>`. JSON lines on stdout; logs go to stderr. */
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { buildApp, PROJECT_ROOT, type App } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { decide } from './core/policy.js';
+import { LOCALES, type Action } from './core/types.js';
+import { DataFileError } from './data-file.js';
+import { loadFaq } from './faq/load.js';
+import { createLogger } from './log.js';
+import { loadCorpus } from './nlu/corpus.js';
+import { screenConversation, screenMessage } from './safety/screen.js';
+import { MemoryStore } from './store/memory.js';
+import { BOT_ACCOUNT, LOG_CHANNEL_ID } from './channels/log-adapter.js';
+import type { TurnResult } from './bot/dialogue.js';
+
+const USAGE = `usage: npm run --silent cli -- <command>
+  classify                 JSON lines {"id"?, "text", "locale"?} on stdin -> one result line each
+  converse                 JSON lines {"id"?, "locale"?, "turns": [...]} -> {"id", "actions"} each
+  faq check                validate faq/ and intents/; exits non-zero naming the file and field`;
+
+const id = z.union([z.string(), z.number()]).optional();
+const classifyLine = z.object({ id, text: z.string(), locale: z.enum(LOCALES).optional() });
+const converseLine = z.object({ id, locale: z.enum(LOCALES).optional(), turns: z.array(z.string()).min(1) });
+
+function write(line: unknown): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** Reads JSON lines; a bad line becomes an error line and the run goes on. */
+async function eachLine<T>(schema: z.ZodType<T>, handle: (value: T, lineNumber: number) => Promise<void>): Promise<void> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let n = 0;
+  for await (const raw of lines) {
+    n++;
+    if (!raw.trim()) continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch (err) {
+      write({ error: `line ${n}: not valid JSON: ${(err as Error).message}` });
+      continue;
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      write({ error: `line ${n}: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      continue;
+    }
+    try {
+      await handle(parsed.data, n);
+    } catch (err) {
+      write({ error: `line ${n}: ${(err as Error).message}` });
+    }
+  }
+}
+
+function cliConfig(): Config {
+  // The CLI runs in memory: it never touches a live store, whatever REDIS_URL says.
+  return { ...loadConfig(), redisUrl: undefined };
+}
+
+async function buildCliApp(observer?: (conversationId: string, result: TurnResult) => void): Promise<App> {
+  const config = cliConfig();
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
+  const app = await buildApp(config, { log, store: new MemoryStore({ retentionDays: 1 }), trainInline: true, observer });
+  await app.modelReady;
+  return app;
+}
+
+async function classify(): Promise<void> {
+  const app = await buildCliApp();
+  await eachLine(classifyLine, async (line, n) => {
+    const screening = screenMessage(line.text);
+    const risk = screenConversation([screening]);
+    const c = await app.model.classify(line.text, line.locale);
+    const { action } = decide({ risk: risk.level, intent: c.intent, score: c.score, minScore: app.config.nluMinScore, previousWasMiss: false });
+    write({ id: line.id ?? n, locale: c.locale, intent: c.intent, score: Number(c.score.toFixed(4)), risk: risk.level, signals: risk.signals, action });
+  });
+  await app.close();
+}
+
+async function converse(): Promise<void> {
+  let last: TurnResult | undefined;
+  const app = await buildCliApp((_id, result) => {
+    last = result;
+  });
+  await eachLine(converseLine, async (line, n) => {
+    const conversationId = `cli-${n}`;
+    const actions: Action[] = [];
+    for (const [i, text] of line.turns.entries()) {
+      const activity = {
+        type: 'message',
+        id: `${conversationId}-${i}`,
+        text,
+        locale: line.locale,
+        channelId: LOG_CHANNEL_ID,
+        conversation: { id: conversationId },
+        from: { id: 'user', role: 'user' },
+        recipient: { ...BOT_ACCOUNT },
+      };
+      // The same order as the live channel: store first, then the bot.
+      await app.store.appendMessage(conversationId, { id: activity.id, from: 'user', at: Date.now(), text });
+      last = undefined;
+      await app.logAdapter.processActivity(activity as never, (context) => app.bot.run(context));
+      if (!last) throw new Error(`turn ${i + 1} produced no outcome`);
+      actions.push((last as TurnResult).action);
+    }
+    write({ id: line.id ?? n, actions });
+  });
+  await app.close();
+}
+
+function faqCheck(): void {
+  const faq = loadFaq(resolve(PROJECT_ROOT, 'faq'));
+  const corpus = loadCorpus(resolve(PROJECT_ROOT, 'intents'));
+  const counts = LOCALES.map((l) => `${l} ${Object.values(corpus[l]).reduce((s, u) => s + (u?.length ?? 0), 0)}`);
+  process.stdout.write(`ok: ${Object.keys(faq).length} answers in zh and en; training utterances: ${counts.join(', ')}\n`);
+}
+
+async function run(args: string[]): Promise<number> {
+  const [command, sub] = args;
+  switch (command) {
+    case 'classify':
+      await classify();
+      return 0;
+    case 'converse':
+      await converse();
+      return 0;
+    case 'faq':
+      if (sub === 'check') {
+        faqCheck();
+        return 0;
+      }
+      break;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+run(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    const known = err instanceof DataFileError || (err instanceof Error && err.name === 'ConfigError');
+    process.stderr.write(`${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Browser and Redis suites start real processes; two cores on CI.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
