@@ -27,6 +27,7 @@ const schema = z.object({
   ALLOWED_SERVICE_URLS: list.default([]),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_TTL_SECONDS: intFrom(60, 86400).default(1800),
+  QUICK_EXIT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://www.weather.com.cn/'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
@@ -54,6 +55,8 @@ export interface Config {
   tokenSecret: string | undefined;
   tokenTtlSeconds: number;
   cookieSecure: boolean;
+  /** Where the widget's quick exit sends her: a neutral site. */
+  quickExitUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +98,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tokenSecret: e.TOKEN_SECRET,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     cookieSecure: e.COOKIE_SECURE,
+    quickExitUrl: e.QUICK_EXIT_URL,
   };
 }
 

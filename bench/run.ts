@@ -1,0 +1,13 @@
+/** `npm run bench`: every benchmark prints its figures next to a bare baseline measured in the same run. */
+import { benchClassify } from './classify.js';
+import { benchStartup } from './startup.js';
+
+const sections: [string, () => Promise<void>][] = [
+  ['classification', benchClassify],
+  ['start-up', benchStartup],
+];
+
+for (const [name, run] of sections) {
+  console.log(`\n== ${name}`);
+  await run();
+}
