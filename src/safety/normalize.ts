@@ -25,7 +25,7 @@ export function bound(text: string): string {
 
 export function normalize(raw: string): Normalized {
   let text = bound(raw).toWellFormed().replace(CONTROL, '');
-  text = text.replace(EMOJI_RE, (e) => ` ${EMOJI[e]} `);
+  text = text.replace(EMOJI_RE, (e: string) => ` ${EMOJI[e]} `);
   text = text.normalize('NFKC').toLowerCase();
   let simplified = '';
   for (const ch of text) simplified += TRADITIONAL.get(ch) ?? ch;

@@ -140,7 +140,7 @@ export function screenMessage(text: string): Screening {
 export function screenConversation(turns: readonly Screening[]): Screening {
   const recent = turns.slice(-RECENT_TURNS);
   if (!recent.length) return NONE;
-  let level: RiskLevel = 'none';
+  let level = 'none' as RiskLevel;
   const signals: string[] = [];
   recent.forEach((turn, i) => {
     const age = recent.length - 1 - i;
