@@ -19,6 +19,9 @@ import { LogAdapter } from './channels/log-adapter.js';
 import { createCloudAdapter, mountBotEndpoint } from './channels/bot-endpoint.js';
 import { transcriptRecorder } from './channels/recorder.js';
 import { mountHealth } from './channels/health.js';
+import { mountDirectLine } from './channels/directline.js';
+import { TokenSigner } from './channels/tokens.js';
+import { mountWidget } from './channels/widget.js';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -83,6 +86,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const server = restify.createServer({ name: 'hotline-bot', handleUncaughtExceptions: false });
   mountHealth(server, { store, model });
   mountBotEndpoint(server, { adapter: cloudAdapter, bot, config: config.bot, log });
+  const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlSeconds, clock);
+  mountDirectLine(server, { store, adapter: logAdapter, bot, tokens, log, clock });
+  mountWidget(server, { quickExitUrl: config.quickExitUrl });
 
   return {
     config,

@@ -17,7 +17,8 @@ export function foldText(text: string): string {
 export function detectLocale(text: string, fallback: Locale = 'zh'): Locale {
   const han = text.match(HAN_G)?.length ?? 0;
   const words = text.match(LATIN_WORD_G)?.length ?? 0;
-  if (han === 0 && words === 0) return fallback;
+  // A lone Latin word ("ok", "app", a typo) says too little to switch language.
+  if (han === 0 && words < 2) return fallback;
   return han >= 2 * words || han >= 4 ? 'zh' : 'en';
 }
 

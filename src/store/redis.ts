@@ -162,14 +162,14 @@ export class RedisStore implements Store {
   }
 
   async listQueue(): Promise<{ item: QueueItem; score: number }[]> {
-    const flat = (await this.redis.call('ZRANGE', this.key('queue'), '0', '-1', 'WITHSCORES')) as string[];
-    if (!flat.length) return [];
-    const ids: string[] = [];
-    const scores: number[] = [];
-    for (let i = 0; i < flat.length; i += 2) {
-      ids.push(flat[i]!);
-      scores.push(Number(flat[i + 1]));
-    }
+    const reply = (await this.redis.call('ZRANGE', this.key('queue'), '0', '-1', 'WITHSCORES')) as (string | [string, string])[];
+    if (!reply.length) return [];
+    // RESP2 answers member, score, member, score...; RESP3 answers [member, score] pairs.
+    const pairs: [string, string][] = Array.isArray(reply[0])
+      ? (reply as [string, string][])
+      : Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i] as string, reply[2 * i + 1] as string]);
+    const ids = pairs.map((p) => p[0]);
+    const scores = pairs.map((p) => Number(p[1]));
     const items = await this.redis.hmget(this.key('queueitems'), ...ids);
     const out: { item: QueueItem; score: number }[] = [];
     items.forEach((raw, i) => {

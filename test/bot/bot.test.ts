@@ -1,0 +1,102 @@
+import { TestAdapter, ActivityTypes, type Activity } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { buildTestApp } from '../support/app.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await buildTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+let conversations = 0;
+/** A fresh conversation each time: state is per conversation and the store is shared by the file. */
+function adapter(): TestAdapter {
+  return new TestAdapter(async (context) => app.bot.run(context), {
+    conversation: { id: `test-${++conversations}` } as Activity['conversation'],
+  });
+}
+
+/** Sends one activity and returns every reply the bot sent for it. */
+async function exchange(a: TestAdapter, activity: Partial<Activity> | string): Promise<Partial<Activity>[]> {
+  const before = a.activeQueue.length;
+  await a.receiveActivity(activity);
+  return a.activeQueue.splice(before);
+}
+
+describe('the bot through the Bot Framework test adapter', () => {
+  it('welcomes a new user: a bot, what it does, private, the emergency numbers', async () => {
+    const a = adapter();
+    const [welcome] = await exchange(a, {
+      type: ActivityTypes.ConversationUpdate,
+      membersAdded: [{ id: 'user', name: 'user' }],
+      recipient: { id: 'bot', name: 'bot' },
+    });
+    expect(welcome?.text).toMatch(/机器人/);
+    expect(welcome?.text).toMatch(/保密/);
+    expect(welcome?.text).toMatch(/110/);
+    expect(welcome?.suggestedActions?.actions.length).toBeGreaterThan(3);
+  });
+
+  it('answers a rights question with the article, the review date and follow-up buttons', async () => {
+    const [reply] = await exchange(adapter(), '怎么申请人身安全保护令');
+    expect(reply?.text).toMatch(/法院/);
+    expect(reply?.text).toMatch(/《反家庭暴力法》第23条/);
+    expect(reply?.text).toMatch(/一般性信息/);
+    expect(reply?.text).toMatch(/更新于 \d{4}-\d{2}-\d{2}/);
+    expect(reply?.suggestedActions?.actions.map((x) => x.title)).toContain('多久下来、收费吗');
+  });
+
+  it('answers in English when she writes English', async () => {
+    const [reply] = await exchange(adapter(), 'how do i apply for a protection order');
+    expect(reply?.text).toMatch(/court/);
+    expect(reply?.text).toMatch(/Anti-Domestic Violence Law, Art\. 23/);
+  });
+
+  it('treats a tapped button as its topic, without guessing', async () => {
+    const [reply] = await exchange(adapter(), '法律援助');
+    expect(reply?.text).toMatch(/12348/);
+  });
+
+  it('offers the topic menu when it does not understand, and a person on the second miss', async () => {
+    const a = adapter();
+    const [first] = await exchange(a, '今天天气怎么样');
+    expect(first?.suggestedActions?.actions.length).toBeGreaterThan(3);
+    const second = await exchange(a, 'asdkjhqwe');
+    expect(second.map((r) => r.text).join('\n')).toMatch(/工作人员/);
+    expect(second.at(-1)?.suggestedActions?.actions.map((x) => x.title)).toEqual(['转人工']);
+  });
+
+  it('gives the emergency text first when she is in danger now', async () => {
+    const replies = await exchange(adapter(), '他现在拿着刀在门口说要杀了我');
+    expect(replies[0]?.text).toMatch(/110/);
+    expect(replies[0]?.text).toMatch(/12110/);
+    expect(replies[0]?.text).toMatch(/工作人员/);
+  });
+
+  it('stays silent on its own once a person is needed, except for a new emergency', async () => {
+    const a = adapter();
+    await exchange(a, '转人工');
+    expect(await exchange(a, '怎么申请保护令')).toEqual([]);
+    const [urgent] = await exchange(a, '救命 他在打我');
+    expect(urgent?.text).toMatch(/110/);
+  });
+
+  it('handles a picture, an empty message, emoji only and a 20,000-character message without an error', async () => {
+    const picture = await exchange(adapter(), { type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'data:,' }] });
+    expect(picture[0]?.text).toMatch(/文字/);
+    const empty = await exchange(adapter(), { type: 'message', text: '' });
+    expect(empty[0]?.suggestedActions?.actions.length).toBeGreaterThan(3);
+    const emoji = await exchange(adapter(), '😭😭😭');
+    expect(emoji[0]?.text).toBeTruthy();
+    const long = await exchange(adapter(), `${'我想问一下关于离婚的事情。'.repeat(1600)}他刚才掐我脖子`);
+    expect(long[0]?.text).toMatch(/110/);
+  });
+
+  it('ignores activities that are not messages', async () => {
+    expect(await exchange(adapter(), { type: ActivityTypes.Typing })).toEqual([]);
+    expect(await exchange(adapter(), { type: ActivityTypes.Event, name: 'whatever' })).toEqual([]);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/store/memory.js';
+import { DAY_MS } from '../../src/store/store.js';
+import { storeContract } from './contract.js';
+
+storeContract('memory', async (retentionDays) => {
+  let now = 1_000_000;
+  const store = new MemoryStore({ retentionDays, clock: () => now });
+  return {
+    store,
+    advance: async (ms) => {
+      now += ms;
+    },
+    cleanup: () => store.close(),
+  };
+});
+
+describe('memory store retention', () => {
+  it('forgets a conversation log and record after RETENTION_DAYS without writes', async () => {
+    let now = 0;
+    const store = new MemoryStore({ retentionDays: 2, clock: () => now });
+    await store.appendMessage('c', { id: 'm', from: 'user', at: 0, text: 'x' });
+    await store.updateConversation('c', 0, { id: 'c', version: 0, state: 'bot', locale: 'zh', risk: 'none', signals: [], createdAt: 0, updatedAt: 0, meta: {} });
+    now = 2 * DAY_MS - 1;
+    expect(await store.readMessages('c')).toHaveLength(1);
+    now = 2 * DAY_MS + 1;
+    expect(await store.readMessages('c')).toEqual([]);
+    expect(await store.getConversation('c')).toBeUndefined();
+    await store.close();
+  });
+});

@@ -1,0 +1,15 @@
+/** Builds the whole app for a test, on the memory store, with a quiet logger and the model trained once. */
+import { resolve } from 'node:path';
+import { buildApp, PROJECT_ROOT, type App, type BuildOptions } from '../../src/app.js';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return parseConfig({ LOG_LEVEL: 'silent', PORT: '0', NLU_CACHE_DIR: resolve(PROJECT_ROOT, '.cache/nlu'), ...env });
+}
+
+export async function buildTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<App> {
+  const app = await buildApp(testConfig(env), { log: createLogger('silent'), trainInline: true, ...options });
+  await app.modelReady;
+  return app;
+}
