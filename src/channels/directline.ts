@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { LogEntry, Store } from '../store/store.js';
 import { BOT_ACCOUNT, LOG_CHANNEL_ID, type LogAdapter } from './log-adapter.js';
-import { BadRequestError, bearerToken, clientAddress, readJsonBody } from './http-util.js';
+import { BadRequestError, bearerToken, clientAddress, queryParam, readJsonBody } from './http-util.js';
 import { TokenError, type TokenSigner } from './tokens.js';
 
 /** An activity body larger than this is refused whole (a 20,000-character Chinese message is about 60 KB). */
@@ -135,7 +135,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       if (await rateLimited(req, res)) return;
       conversationId = randomUUID();
     }
-    const locale = typeof req.query?.locale === 'string' ? req.query.locale : undefined;
+    const locale = queryParam(req, 'locale');
     await start(conversationId, locale);
     res.send(201, session(conversationId));
   });
@@ -148,7 +148,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   server.get(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
     const conversationId = authorize(req, res, req.params.id);
     if (!conversationId) return;
-    const watermark = Number.parseInt(String(req.query?.watermark ?? '0'), 10);
+    const watermark = Number.parseInt(queryParam(req, 'watermark') ?? '0', 10);
     const after = Number.isFinite(watermark) && watermark > 0 ? watermark : 0;
     const entries = await store.readMessages(conversationId, after, PAGE);
     const activities = entries.filter((e) => e.activity || e.text !== undefined).map((e) => toDirectLineActivity(conversationId, e));

@@ -46,3 +46,8 @@ export function bearerToken(req: Request): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   return match?.[1];
 }
+
+/** One query-string value; restify parses no query string unless a plugin is installed. */
+export function queryParam(req: Request, name: string): string | undefined {
+  return new URL(req.url ?? '/', 'http://localhost').searchParams.get(name) ?? undefined;
+}
