@@ -17,6 +17,9 @@ const lexiconSchema = z.object({
         level: level.exclude(['none']),
         pastLevel: level.exclude(['none']).optional(),
         pastCode: code.optional(),
+        /** The level when the same clause says it is happening now ("他现在说要杀了我"). */
+        nowLevel: level.exclude(['none']).optional(),
+        nowCode: code.optional(),
         patterns: z.array(z.string().min(1)).min(1),
       }),
     )
@@ -41,6 +44,8 @@ export interface CompiledRule {
   level: Exclude<z.infer<typeof level>, 'none'>;
   pastLevel?: Exclude<z.infer<typeof level>, 'none'> | undefined;
   pastCode?: string | undefined;
+  nowLevel?: Exclude<z.infer<typeof level>, 'none'> | undefined;
+  nowCode?: string | undefined;
   patterns: RegExp[];
 }
 
@@ -85,6 +90,8 @@ export function loadLexicon(file: string): { lexicon: Lexicon; traditional: Map<
     level: rule.level,
     pastLevel: rule.pastLevel,
     pastCode: rule.pastCode,
+    nowLevel: rule.nowLevel,
+    nowCode: rule.nowCode,
     patterns: rule.patterns.map((p, j) => compile(file, p, `rules.${i}.patterns.${j}`, data.macros, 'gu')),
   }));
   const generalQuestion = data.generalQuestion.map((p, j) => compile(file, p, `generalQuestion.${j}`, data.macros, 'u'));

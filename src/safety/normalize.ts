@@ -10,7 +10,8 @@ export const SCREEN_HEAD = 20_000;
 export const SCREEN_TAIL = 4_000;
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-const CLAUSE = /[\n\r\t。！？；!?;…]+|[，,.](?!\d)/gu;
+// ASCII commas and stops end a clause only before a space or the end ("救.命" is one word typed to dodge).
+const CLAUSE = /[\n\r\t。！？；!?;…，]+|[,.](?=\s|$)/gu;
 const EMOJI_RE = new RegExp([...Object.keys(EMOJI)].map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu');
 
 export interface Normalized {
@@ -33,8 +34,9 @@ export function normalize(raw: string): Normalized {
   const zh = clauses
     .replace(/[^\p{Script=Han}a-z0-9\n]+/gu, '')
     .replace(/\n+/g, '\n');
+  // English patterns read English: Han characters (and the Chinese half of an emoji's words) become spaces.
   const en = clauses
-    .replace(/[^\p{L}\p{N}\n]+/gu, ' ')
+    .replace(/[^\p{L}\p{N}\n]+|\p{Script=Han}+/gu, ' ')
     .replace(/ *\n[ \n]*/g, '\n')
     .replace(/ {2,}/g, ' ')
     .trim();

@@ -54,7 +54,8 @@ function fire(lex: Lexicon, text: string): Fired[] {
     let hit: Fired | undefined;
     for (const line of lines) {
       if (!line) continue;
-      const past = includesAny(line, lex.pastMarkers) && !includesAny(line, lex.nowMarkers);
+      const now = wordsIn(line, lex.nowMarkers, lex.locale);
+      const past = includesAny(line, lex.pastMarkers) && !now;
       for (const pattern of rule.patterns) {
         pattern.lastIndex = 0;
         for (let m = pattern.exec(line); m; m = pattern.exec(line)) {
@@ -66,13 +67,15 @@ function fire(lex: Lexicon, text: string): Fired[] {
           const candidate: Fired =
             past && rule.level === 'imminent'
               ? { code: rule.pastCode ?? rule.code, level: rule.pastLevel ?? 'high' }
-              : { code: rule.code, level: rule.level };
+              : now && rule.nowLevel
+                ? { code: rule.nowCode ?? rule.code, level: rule.nowLevel }
+                : { code: rule.code, level: rule.level };
           if (!hit || riskRank(candidate.level) > riskRank(hit.level)) hit = candidate;
-          if (hit.level === rule.level) break;
+          if (hit.level === (rule.nowLevel ?? rule.level)) break;
         }
-        if (hit?.level === rule.level) break;
+        if (hit?.level === (rule.nowLevel ?? rule.level)) break;
       }
-      if (hit?.level === rule.level) break;
+      if (hit?.level === (rule.nowLevel ?? rule.level)) break;
     }
     if (hit) fired.push(hit);
   }
