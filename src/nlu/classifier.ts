@@ -3,6 +3,7 @@ import { containerBootstrap, LangEn, Nlp, type NlpContainer } from '@nlpjs/basic
 import { LOCALES, isTopicId, type Classification, type Locale, type TopicId } from '../core/types.js';
 import type { Corpus } from './corpus.js';
 import { detectLocale, foldText, tokenizeZh } from './text.js';
+import { Vocabulary } from './vocabulary.js';
 
 async function createContainer(): Promise<NlpContainer> {
   const container = await containerBootstrap();
@@ -34,7 +35,10 @@ async function createNlp(): Promise<Nlp> {
 }
 
 export class IntentClassifier {
-  private constructor(private readonly nlp: Nlp) {}
+  private constructor(
+    private readonly nlp: Nlp,
+    private readonly vocabulary: Vocabulary,
+  ) {}
 
   static async train(corpus: Corpus): Promise<IntentClassifier> {
     const nlp = await createNlp();
@@ -44,13 +48,14 @@ export class IntentClassifier {
       }
     }
     await nlp.train();
-    return new IntentClassifier(nlp);
+    return new IntentClassifier(nlp, new Vocabulary(corpus));
   }
 
-  static async fromModel(model: string): Promise<IntentClassifier> {
+  /** A trained model back from `toModel()`; the corpus it was trained on rebuilds the vocabulary guard. */
+  static async fromModel(model: string, corpus: Corpus): Promise<IntentClassifier> {
     const nlp = await createNlp();
     nlp.import(model);
-    return new IntentClassifier(nlp);
+    return new IntentClassifier(nlp, new Vocabulary(corpus));
   }
 
   toModel(): string {
@@ -62,7 +67,10 @@ export class IntentClassifier {
     const lang = locale ?? detectLocale(text);
     const result = await this.nlp.nluManager.process(lang, text);
     const best = result.classifications[0];
-    const intent: TopicId = best && isTopicId(best.intent) ? best.intent : 'out_of_scope';
-    return { locale: lang, intent, score: best && intent === best.intent ? best.score : 1 };
+    const guess: TopicId = best && isTopicId(best.intent) ? best.intent : 'out_of_scope';
+    if (guess === 'out_of_scope' || !best) return { locale: lang, intent: 'out_of_scope', score: best?.score ?? 1 };
+    // Nothing in the message belongs to any hotline topic: the guess rests on filler words.
+    if (!this.vocabulary.inDomain(text, lang)) return { locale: lang, intent: 'out_of_scope', score: 1 - best.score };
+    return { locale: lang, intent: guess, score: best.score };
   }
 }

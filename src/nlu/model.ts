@@ -12,7 +12,7 @@ import { IntentClassifier } from './classifier.js';
 import type { Corpus } from './corpus.js';
 
 /** Bump when the tokenizer or training settings change, so that old cached models are not reused. */
-const MODEL_FORMAT = 'bigram-v1';
+const MODEL_FORMAT = 'bigram-v2';
 
 export class ModelNotReadyError extends Error {
   override name = 'ModelNotReadyError';
@@ -82,7 +82,7 @@ export class IntentModel {
     const file = cacheDir ? join(cacheDir, `model-${hash}.json`) : undefined;
     if (file) {
       try {
-        const classifier = await IntentClassifier.fromModel(await readFile(file, 'utf8'));
+        const classifier = await IntentClassifier.fromModel(await readFile(file, 'utf8'), corpus);
         log.info({ hash }, 'intent model loaded from cache');
         return classifier;
       } catch {
@@ -102,6 +102,6 @@ export class IntentModel {
         log.warn({ err }, 'could not cache the intent model');
       }
     }
-    return IntentClassifier.fromModel(model);
+    return IntentClassifier.fromModel(model, corpus);
   }
 }

@@ -6,6 +6,9 @@ declare module '@nlpjs/basic' {
   }
   export function containerBootstrap(settings?: Record<string, unknown>): Promise<NlpContainer>;
   export const LangEn: unknown;
+  export class StemmerEn {
+    tokenizeAndStem(text: string, keepStopwords?: boolean): string[];
+  }
   export interface NlpResult {
     locale: string;
     intent: string;
