@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark prints its figures next to a bare baseline measured in the same run. */
 import { benchClassify } from './classify.js';
+import { benchScreen } from './screen.js';
 import { benchStartup } from './startup.js';
 
 const sections: [string, () => Promise<void>][] = [
+  ['danger screening', benchScreen],
   ['classification', benchClassify],
   ['start-up', benchStartup],
 ];

@@ -92,7 +92,14 @@ export function loadLexicon(file: string): { lexicon: Lexicon; traditional: Map<
     pastCode: rule.pastCode,
     nowLevel: rule.nowLevel,
     nowCode: rule.nowCode,
-    patterns: rule.patterns.map((p, j) => compile(file, p, `rules.${i}.patterns.${j}`, data.macros, 'gu')),
+    // Each pattern is checked on its own (for an error that names it), then all run as one alternation:
+    // one scan per rule instead of one per pattern.
+    patterns: [
+      new RegExp(
+        rule.patterns.map((p, j) => `(?:${compile(file, p, `rules.${i}.patterns.${j}`, data.macros, 'u').source})`).join('|'),
+        'gu',
+      ),
+    ],
   }));
   const generalQuestion = data.generalQuestion.map((p, j) => compile(file, p, `generalQuestion.${j}`, data.macros, 'u'));
   const chars = Array.from(data.traditional);
