@@ -34,6 +34,8 @@ export interface BuildOptions {
   faqDir?: string;
   intentsDir?: string;
   clock?: () => number;
+  /** Whether a person can take a chat now. */
+  staffAvailable?: () => Promise<boolean>;
 }
 
 export interface App {
@@ -75,6 +77,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     classify: (text, locale) => model.classify(text, locale),
     faq,
     minScore: config.nluMinScore,
+    // No staff console exists yet, so nobody can take a chat: the bot says so and gives 12338 and 110
+    // rather than promising a person who will not come.
+    staffAvailable: options.staffAvailable ?? (async () => false),
     conversations,
     log,
   });

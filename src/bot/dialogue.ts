@@ -48,6 +48,9 @@ export interface DialogueDeps {
   classify(text: string, locale: Locale): Promise<Classification>;
   faq(): FaqSet;
   minScore: number;
+  /** Whether a person can take a chat now. When none can, the bot says so and gives the numbers to call
+   * instead of leaving her waiting in a queue nobody reads. */
+  staffAvailable(): Promise<boolean>;
   conversations: {
     load(conversationId: string): Promise<ConversationView>;
     /** Saves the memory and the turn's risk; `escalate` asks for a person (enqueue or re-prioritise). */
@@ -121,24 +124,34 @@ export class Dialogue {
       return result;
     }
 
-    if (risk.level === 'imminent' || risk.level === 'high') {
-      const decision = decide({ risk: risk.level, intent: 'out_of_scope', score: 0, minScore: this.deps.minScore, previousWasMiss: false });
-      const result: TurnResult = { action: decision.action, screening, risk, replies: [this.escalationReply(decision.action, locale)] };
-      await this.persist(conversationId, memory, risk, true, result);
+    const staff = await this.safeStaffAvailable();
+    if (screening.level === 'imminent' || (staff && riskRank(risk.level) >= riskRank('high'))) {
+      const action: Action = screening.level === 'imminent' ? 'emergency' : 'handoff';
+      const result: TurnResult = { action, screening, risk, replies: [this.escalationReply(action, locale, staff)] };
+      await this.persist(conversationId, memory, risk, staff, result);
+      return result;
+    }
+    if (riskRank(screening.level) >= riskRank('high')) {
+      // Nobody can take the chat now: say so honestly, with the numbers to call, and keep answering.
+      const result: TurnResult = { action: 'handoff', screening, risk, replies: [this.escalationReply('handoff', locale, false)] };
+      await this.persist(conversationId, memory, risk, false, result);
       return result;
     }
 
     let decision: Decision;
     try {
-      decision = await this.decideFor(text, locale, risk.level, memory.lastWasMiss);
+      // A conversation in danger keeps the offer of a person with every answer.
+      const policyRisk: RiskLevel = riskRank(risk.level) >= riskRank('elevated') ? 'elevated' : 'none';
+      decision = await this.decideFor(text, locale, policyRisk, memory.lastWasMiss);
+      if (decision.action === 'handoff' && !staff) decision = { action: 'handoff', topic: 'human.request' };
     } catch (err) {
       this.deps.log.error({ err, conversationId }, 'classification failed');
       return this.degraded(risk, screening, locale);
     }
-    const result: TurnResult = { action: decision.action, screening, risk, replies: this.replies(decision, locale, text) };
+    const result: TurnResult = { action: decision.action, screening, risk, replies: this.replies(decision, locale, text, staff) };
     memory.lastWasMiss = decision.miss !== undefined;
     memory.topic = decision.topic ?? memory.topic;
-    await this.persist(conversationId, memory, risk, decision.action === 'handoff', result, decision.topic);
+    await this.persist(conversationId, memory, risk, decision.action === 'handoff' && staff, result, decision.topic);
     return result;
   }
 
@@ -153,7 +166,7 @@ export class Dialogue {
     return decide({ risk, intent: c.intent, score: c.score, minScore, previousWasMiss });
   }
 
-  private replies(decision: Decision, locale: Locale, text: string): Reply[] {
+  private replies(decision: Decision, locale: Locale, text: string, staff: boolean): Reply[] {
     const faq = this.deps.faq();
     const out: Reply[] = [];
     if (text.length > CLASSIFY_MAX_CHARS && decision.topic) {
@@ -171,7 +184,11 @@ export class Dialogue {
           out.push({ kind: 'menu', text: MESSAGES.clarify[locale], buttons: [] });
         }
         if (decision.action === 'offer_human') {
-          out.push({ kind: 'offer_human', text: MESSAGES.offerHuman[locale], buttons: [this.humanButton(locale)] });
+          out.push(
+            staff
+              ? { kind: 'offer_human', text: MESSAGES.offerHuman[locale], buttons: [this.humanButton(locale)] }
+              : { kind: 'offer_human', text: MESSAGES.noStaff[locale], buttons: [] },
+          );
         }
         break;
       }
@@ -182,25 +199,35 @@ export class Dialogue {
       }
       case 'handoff':
       case 'emergency':
-        out.push(this.escalationReply(decision.action, locale));
+        out.push(this.escalationReply(decision.action, locale, staff));
         break;
     }
     return out;
   }
 
-  private escalationReply(action: Action, locale: Locale): Reply {
-    return action === 'emergency'
-      ? this.emergencyReply(locale)
-      : { kind: 'handoff', text: MESSAGES.handoff[locale], buttons: [] };
+  private escalationReply(action: Action, locale: Locale, staff: boolean): Reply {
+    if (action === 'emergency') return this.emergencyReply(locale, staff);
+    return { kind: 'handoff', text: staff ? MESSAGES.handoff[locale] : MESSAGES.handoffNoStaff[locale], buttons: [] };
   }
 
-  private emergencyReply(locale: Locale): Reply {
-    return { kind: 'emergency', text: MESSAGES.emergency[locale], buttons: [] };
+  /** Steps first; then who is coming, or, with nobody online, whom to call. */
+  private emergencyReply(locale: Locale, staff = true): Reply {
+    const text = `${MESSAGES.emergency[locale]}\n${staff ? MESSAGES.emergencyStaff[locale] : MESSAGES.noStaff[locale]}`;
+    return { kind: 'emergency', text, buttons: [] };
+  }
+
+  private async safeStaffAvailable(): Promise<boolean> {
+    try {
+      return await this.deps.staffAvailable();
+    } catch (err) {
+      this.deps.log.error({ err }, 'staff availability unknown');
+      return false;
+    }
   }
 
   /** The store or the model failed: still the emergency text when in danger, otherwise an honest message. */
   private degraded(risk: Screening, screening: Screening, locale: Locale): TurnResult {
-    if (risk.level === 'imminent') return { action: 'emergency', screening, risk, replies: [this.emergencyReply(locale)] };
+    if (risk.level === 'imminent') return { action: 'emergency', screening, risk, replies: [this.emergencyReply(locale, false)] };
     const replies: Reply[] = [{ kind: 'failure', text: MESSAGES.failure[locale], buttons: [] }];
     return { action: risk.level === 'high' ? 'handoff' : 'offer_human', screening, risk, replies };
   }

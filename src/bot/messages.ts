@@ -21,14 +21,24 @@ export const MESSAGES = {
       '你现在可能有危险，请先保护自己：\n' +
       '1. 立刻拨打 110 报警；有人受伤拨打 120。\n' +
       '2. 不方便打电话时，部分地区可以发短信到 12110+本地区号报警，写清楚地址和发生了什么。\n' +
-      '3. 尽量到安全的地方或人多的地方（邻居家、商店、街上），远离厨房等有刀具的地方，能锁门就锁门。\n' +
-      '我们正在请工作人员（真人）过来，她会尽快和你对话。你可以继续在这里写。',
+      '3. 尽量到安全的地方或人多的地方（邻居家、商店、街上），远离厨房等有刀具的地方，能锁门就锁门。',
     en:
       'You may be in danger now. Please protect yourself first:\n' +
       '1. Call 110 (police) now; call 120 if someone is hurt.\n' +
       '2. If calling is not safe, in some areas you can text the police at 12110 plus your local area code: write where you are and what is happening.\n' +
-      '3. Get to a safe place or among people (a neighbour, a shop, the street), away from the kitchen and anything that can be used as a weapon; lock a door if you can.\n' +
-      'We are bringing in a staff member (a person) who will talk with you as soon as possible. You can keep writing here.',
+      '3. Get to a safe place or among people (a neighbour, a shop, the street), away from the kitchen and anything that can be used as a weapon; lock a door if you can.',
+  },
+  emergencyStaff: {
+    zh: '我们正在请工作人员（真人）过来，她会尽快和你对话。你可以继续在这里写。',
+    en: 'We are bringing in a staff member (a person) who will talk with you as soon as possible. You can keep writing here.',
+  },
+  noStaff: {
+    zh: '现在没有工作人员在线接待。想和工作人员说话，请拨打妇联维权热线 12338；有危险请立即拨打 110。',
+    en: "No staff member is online in this chat right now. To talk with a person, call the women's federation hotline 12338; in danger, call 110 now.",
+  },
+  handoffNoStaff: {
+    zh: '现在没有工作人员在线接待，很抱歉。请拨打妇联维权热线 12338，那里有工作人员可以帮你；有危险请立即拨打 110。你也可以继续在这里问我问题。',
+    en: "I am sorry: no staff member is online in this chat right now. Please call the women's federation hotline 12338, where a person can help you; in danger, call 110 now. You can keep asking me questions here.",
   },
   handoff: {
     zh: '我正在为你联系工作人员（真人），请稍候，她会在这里和你对话。你可以继续写，她会看到。\n有危险请立即拨打 110；也可以直接拨打妇联维权热线 12338。',

@@ -4,8 +4,9 @@ import type { App } from '../../src/app.js';
 import { buildTestApp } from '../support/app.js';
 
 let app: App;
+let staffOnline = false;
 beforeAll(async () => {
-  app = await buildTestApp();
+  app = await buildTestApp({}, { staffAvailable: async () => staffOnline });
 });
 afterAll(async () => {
   await app.close();
@@ -66,7 +67,8 @@ describe('the bot through the Bot Framework test adapter', () => {
     expect(first?.suggestedActions?.actions.length).toBeGreaterThan(3);
     const second = await exchange(a, 'asdkjhqwe');
     expect(second.map((r) => r.text).join('\n')).toMatch(/工作人员/);
-    expect(second.at(-1)?.suggestedActions?.actions.map((x) => x.title)).toEqual(['转人工']);
+    // Nobody is online in these tests: the offer of a person is the hotline number.
+    expect(second.at(-1)?.text).toMatch(/12338/);
   });
 
   it('gives the emergency text first when she is in danger now', async () => {
@@ -76,12 +78,33 @@ describe('the bot through the Bot Framework test adapter', () => {
     expect(replies[0]?.text).toMatch(/工作人员/);
   });
 
-  it('stays silent on its own once a person is needed, except for a new emergency', async () => {
+  it('with staff online: queues the chat and stays silent on its own, except for a new emergency', async () => {
+    staffOnline = true;
+    try {
+      const a = adapter();
+      const [queued] = await exchange(a, '转人工');
+      expect(queued?.text).toMatch(/请稍候/);
+      expect(await exchange(a, '怎么申请保护令')).toEqual([]);
+      const [urgent] = await exchange(a, '救命 他在打我');
+      expect(urgent?.text).toMatch(/110/);
+      const queue = await app.store.listQueue();
+      expect(queue.map((q) => q.item.risk)).toContain('imminent');
+    } finally {
+      staffOnline = false;
+    }
+  });
+
+  it('with nobody online: says so honestly with 12338 and 110, and keeps answering', async () => {
     const a = adapter();
-    await exchange(a, '转人工');
-    expect(await exchange(a, '怎么申请保护令')).toEqual([]);
-    const [urgent] = await exchange(a, '救命 他在打我');
-    expect(urgent?.text).toMatch(/110/);
+    const [none] = await exchange(a, '转人工');
+    expect(none?.text).toMatch(/没有工作人员在线/);
+    expect(none?.text).toMatch(/12338/);
+    const [threat] = await exchange(a, '他说如果我离婚就杀了我');
+    expect(threat?.text).toMatch(/12338/);
+    const answer = await exchange(a, '怎么申请保护令');
+    expect(answer[0]?.text).toMatch(/法院/);
+    // The conversation is in danger: the answer keeps the way to a person in view.
+    expect(answer.at(-1)?.text).toMatch(/12338/);
   });
 
   it('handles a picture, an empty message, emoji only and a 20,000-character message without an error', async () => {

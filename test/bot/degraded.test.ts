@@ -19,6 +19,7 @@ function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
     classify: down,
     faq: () => faq,
     minScore: 0.6,
+    staffAvailable: async () => false,
     conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => undefined },
     log: createLogger('silent'),
     ...overrides,

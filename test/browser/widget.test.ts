@@ -85,14 +85,14 @@ describe.skipIf(!available)('the chat widget in a browser', () => {
     const { page } = await open();
     await send(page, '你好');
     await page.getByText('你好').first().waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
+    expect(await page.evaluate('sessionStorage.length')).toBeGreaterThan(0);
     await page.click('#quick-exit');
     await page.waitForURL(NEUTRAL);
     await page.goBack().catch(() => undefined);
     expect(page.url()).not.toContain('127.0.0.1');
     const check = await page.context().newPage();
     await check.goto(`${url}widget/favicon.svg`);
-    expect(await check.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
+    expect(await check.evaluate('[localStorage.length, sessionStorage.length]')).toEqual([0, 0]);
     await page.context().close();
   });
 
