@@ -2,11 +2,13 @@
 import { benchClassify } from './classify.js';
 import { benchScreen } from './screen.js';
 import { benchStartup } from './startup.js';
+import { benchZhTokenizers } from './zh-tokenizers.js';
 
 const sections: [string, () => Promise<void>][] = [
   ['danger screening', benchScreen],
   ['classification', benchClassify],
   ['start-up', benchStartup],
+  ['Chinese tokenizer choice', benchZhTokenizers],
 ];
 
 for (const [name, run] of sections) {

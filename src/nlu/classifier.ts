@@ -5,7 +5,7 @@ import type { Corpus } from './corpus.js';
 import { detectLocale, foldText, tokenizeZh } from './text.js';
 import { Vocabulary } from './vocabulary.js';
 
-async function createContainer(): Promise<NlpContainer> {
+async function createContainer(tokenize: (text: string) => string[]): Promise<NlpContainer> {
   const container = await containerBootstrap();
   container.use(LangEn);
   // NLP.js's own logger writes to stdout, which would corrupt the CLI's JSON lines: keep it quiet.
@@ -13,17 +13,13 @@ async function createContainer(): Promise<NlpContainer> {
   container.register('logger', { name: 'logger', debug: quiet, info: quiet, warn: quiet, error: quiet, log: quiet, trace: quiet, fatal: quiet }, true);
   // NLP.js looks plug-ins up by locale suffix: these make `zh` a language it can train and process.
   container.register('normalizer-zh', { name: 'normalizer-zh', normalize: foldText }, true);
-  container.register('tokenizer-zh', { name: 'tokenizer-zh', tokenize: tokenizeZh }, true);
-  container.register(
-    'stemmer-zh',
-    { name: 'stemmer-zh', stem: (tokens: string[]) => tokens, tokenizeAndStem: tokenizeZh },
-    true,
-  );
+  container.register('tokenizer-zh', { name: 'tokenizer-zh', tokenize }, true);
+  container.register('stemmer-zh', { name: 'stemmer-zh', stem: (tokens: string[]) => tokens, tokenizeAndStem: tokenize }, true);
   return container;
 }
 
-async function createNlp(): Promise<Nlp> {
-  const container = await createContainer();
+async function createNlp(tokenize: (text: string) => string[] = tokenizeZh): Promise<Nlp> {
+  const container = await createContainer(tokenize);
   return new Nlp({
     container,
     languages: [...LOCALES],
@@ -40,8 +36,9 @@ export class IntentClassifier {
     private readonly vocabulary: Vocabulary,
   ) {}
 
-  static async train(corpus: Corpus): Promise<IntentClassifier> {
-    const nlp = await createNlp();
+  /** `tokenizeZh` replaces the Chinese tokenizer: the benchmark compares alternatives with it. */
+  static async train(corpus: Corpus, options: { tokenizeZh?: (text: string) => string[] } = {}): Promise<IntentClassifier> {
+    const nlp = await createNlp(options.tokenizeZh);
     for (const locale of LOCALES) {
       for (const [topic, utterances] of Object.entries(corpus[locale])) {
         for (const u of utterances ?? []) nlp.addDocument(locale, u, topic);
