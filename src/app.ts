@@ -13,6 +13,9 @@ import { IntentModel } from './nlu/model.js';
 import { loadFaq } from './faq/load.js';
 import type { FaqSet } from './faq/schema.js';
 import { Conversations } from './handoff/conversations.js';
+import { withMessageEvents } from './handoff/events.js';
+import { Handoff } from './handoff/service.js';
+import { createDeliver } from './channels/deliver.js';
 import { Dialogue } from './bot/dialogue.js';
 import { HotlineBot, type TurnObserver } from './bot/handler.js';
 import { LogAdapter } from './channels/log-adapter.js';
@@ -46,6 +49,7 @@ export interface App {
   faq: () => FaqSet;
   model: IntentModel;
   conversations: Conversations;
+  handoff: Handoff;
   dialogue: Dialogue;
   bot: HotlineBot;
   cloudAdapter: CloudAdapter;
@@ -63,7 +67,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Data files are validated before anything starts: a bad file stops start-up with its name and field.
   const faqSet = loadFaq(options.faqDir ?? resolve(PROJECT_ROOT, 'faq'));
   const corpus = loadCorpus(options.intentsDir ?? resolve(PROJECT_ROOT, 'intents'));
-  const store = options.store ?? createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays });
+  // Every stored message announces itself to staff consoles on every instance.
+  const store = withMessageEvents(options.store ?? createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays }));
   const faq = () => faqSet;
 
   const model = new IntentModel({ cacheDir: resolve(PROJECT_ROOT, config.nluCacheDir), log, inline: options.trainInline });
@@ -87,6 +92,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const recorder = transcriptRecorder(store, conversations, log, clock);
   const cloudAdapter = createCloudAdapter(config.bot, log, [recorder]);
   const logAdapter = new LogAdapter(store, clock);
+  const handoff = new Handoff({
+    store,
+    conversations,
+    deliver: createDeliver({ store, logAdapter, cloudAdapter, appId: config.bot.appId }),
+    log,
+    clock,
+    queueTimeoutMinutes: config.queueTimeoutMinutes,
+  });
+  let ticker: NodeJS.Timeout | undefined;
 
   const server = restify.createServer({ name: 'hotline-bot', handleUncaughtExceptions: false });
   mountHealth(server, { store, model });
@@ -103,6 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     faq,
     model,
     conversations,
+    handoff,
     dialogue,
     bot,
     cloudAdapter,
@@ -113,11 +128,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       new Promise((resolveListen, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
+          // Waiting users hear their place in the queue; long waits alert a supervisor.
+          ticker = setInterval(() => void handoff.tick().catch((err: unknown) => log.error({ err }, 'queue tick failed')), 10_000);
+          ticker.unref();
           const address = server.address();
           resolveListen({ port: address.port });
         });
       }),
     close: async () => {
+      if (ticker) clearInterval(ticker);
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();
     },

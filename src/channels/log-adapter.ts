@@ -31,12 +31,17 @@ export class LogAdapter extends BotAdapter {
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const conversationId = context.activity.conversation.id;
+    return this.post(context.activity.conversation.id, activities);
+  }
+
+  /** Appends activities to a conversation's log: the bot's replies, and messages from staff as they are. */
+  async post(conversationId: string, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
     for (const outgoing of activities) {
       // Typing indicators and delays are not part of the transcript.
       if (outgoing.type !== ActivityTypes.Message && outgoing.type !== ActivityTypes.Event) continue;
-      const id = randomUUID();
+      // A given id makes a retried delivery idempotent: the log keeps the first and the user sees it once.
+      const id = outgoing.id ?? randomUUID();
       const activity: Partial<Activity> = {
         ...outgoing,
         id,

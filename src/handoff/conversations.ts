@@ -85,13 +85,21 @@ export class Conversations {
     throw new ConversationConflictError(`conversation ${id} kept changing under us`);
   }
 
-  /** Applies a state transition from core (which throws IllegalTransitionError for a move not allowed). */
-  async move(id: string, move: Transition, extra?: (r: ConversationRecord) => void): Promise<ConversationRecord> {
+  /**
+   * Applies a state transition from core (which throws IllegalTransitionError for a move not allowed).
+   * `guard` sees the record before the move and may refuse it by throwing; `update` adds to the new record.
+   */
+  async move(
+    id: string,
+    move: Transition,
+    options: { guard?: (current: ConversationRecord) => void; update?: (next: ConversationRecord) => void } = {},
+  ): Promise<ConversationRecord> {
     return this.mutate(id, (current, exists) => {
       if (!exists) throw new ConversationNotFoundError(`no conversation ${id}`);
+      options.guard?.(current);
       const view = transition({ state: current.state, assignee: current.assignee }, move);
       const next: ConversationRecord = { ...current, state: view.state, assignee: view.assignee };
-      extra?.(next);
+      options.update?.(next);
       if (view.state === 'queued') {
         next.waitingSince ??= this.clock();
         return { next, queue: queuePut(next) };
