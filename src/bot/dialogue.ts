@@ -25,6 +25,8 @@ export interface TurnResult {
   screening: Screening;
   risk: Screening;
   replies: Reply[];
+  /** This turn put the chat in the queue for a person. */
+  escalated?: boolean;
 }
 
 /** What the dialogue remembers between turns of one conversation. */
@@ -128,7 +130,7 @@ export class Dialogue {
     if (screening.level === 'imminent' || (staff && riskRank(risk.level) >= riskRank('high'))) {
       const action: Action = screening.level === 'imminent' ? 'emergency' : 'handoff';
       const result: TurnResult = { action, screening, risk, replies: [this.escalationReply(action, locale, staff)] };
-      await this.persist(conversationId, memory, risk, staff, result);
+      result.escalated = (await this.persist(conversationId, memory, risk, staff, result)) && staff;
       return result;
     }
     if (riskRank(screening.level) >= riskRank('high')) {
@@ -151,7 +153,8 @@ export class Dialogue {
     const result: TurnResult = { action: decision.action, screening, risk, replies: this.replies(decision, locale, text, staff) };
     memory.lastWasMiss = decision.miss !== undefined;
     memory.topic = decision.topic ?? memory.topic;
-    await this.persist(conversationId, memory, risk, decision.action === 'handoff' && staff, result, decision.topic);
+    const escalate = decision.action === 'handoff' && staff;
+    result.escalated = (await this.persist(conversationId, memory, risk, escalate, result, decision.topic)) && escalate;
     return result;
   }
 
@@ -239,15 +242,17 @@ export class Dialogue {
     escalate: boolean,
     result: TurnResult,
     topic?: TopicId,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       await this.deps.conversations.save(conversationId, memory, { risk, escalate, topic });
+      return true;
     } catch (err) {
       this.deps.log.error({ err, conversationId }, 'saving the turn failed');
       // The emergency text stays; anything else would promise what did not happen.
       if (result.action !== 'emergency') {
         result.replies = [{ kind: 'failure', text: MESSAGES.failure[memory.locale], buttons: [] }];
       }
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ import {
   ActionTypes,
   ActivityHandler,
   ActivityTypes,
+  EventFactory,
   MessageFactory,
   type Activity,
   type TurnContext,
@@ -65,6 +66,11 @@ export class HotlineBot extends ActivityHandler {
     }
     const result = await this.dialogue.handle(conversationId, text, localeHint(activity));
     for (const reply of result.replies) await context.sendActivity(toActivity(reply));
+    if (result.escalated) {
+      // The Bot Framework's handoff event, for channels that route chats to their own agents. No risk level or
+      // signal goes with it: this activity reaches her device.
+      await context.sendActivity(EventFactory.createHandoffInitiation(context, { queue: 'hotline-staff' }));
+    }
     this.observer?.(conversationId, result);
   }
 }

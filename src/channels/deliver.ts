@@ -13,9 +13,9 @@ const DELIVERED_TTL_SECONDS = 7 * 24 * 3600;
 export function createDeliver(deps: { store: Store; logAdapter: LogAdapter; cloudAdapter: CloudAdapter; appId: string }): Deliver {
   return async (record, message) => {
     const activity = {
-      type: 'message',
+      type: message.event ? 'event' : 'message',
+      ...(message.event ? { name: message.event.name, value: message.event.value } : { text: message.text }),
       id: message.id,
-      text: message.text,
       from: { id: message.from.id, name: message.from.name, role: 'bot' },
       channelData: { kind: message.kind },
     };

@@ -20,7 +20,15 @@ export interface QueueView extends QueueItem {
 }
 
 /** A message to the user from outside her own turn: delivered through the channel she wrote from. */
-export type Deliver = (record: ConversationRecord, message: { id: string; text: string; from: { id: string; name: string }; kind: string }) => Promise<void>;
+export interface Outgoing {
+  id: string;
+  from: { id: string; name: string };
+  kind: string;
+  text?: string;
+  /** An event instead of a message: the Bot Framework's `handoff.status`. */
+  event?: { name: string; value: unknown };
+}
+export type Deliver = (record: ConversationRecord, message: Outgoing) => Promise<void>;
 
 export class ClaimConflictError extends Error {
   override name = 'ClaimConflictError';
@@ -29,6 +37,8 @@ export class ClaimConflictError extends Error {
 export class NotAssigneeError extends Error {
   override name = 'NotAssigneeError';
 }
+
+const BOT_FROM = { id: 'hotline-bot', name: 'Hotline assistant' };
 
 /** She hears of her place in the queue at most this often. */
 const POSITION_EVERY_MS = 30_000;
@@ -65,6 +75,7 @@ export class Handoff {
       throw err;
     }
     await this.changed(conversationId);
+    await this.status(record, 'accepted');
     await this.tell(record, `joined:${conversationId}:${record.version}`, HANDOFF_TEXT.joined(record.locale, agent.displayName), 'status');
     return record;
   }
@@ -98,6 +109,7 @@ export class Handoff {
       r.meta = { ...r.meta, outcome, resolvedAt: this.deps.clock(), dialogue: memory ? { ...memory, screenings } : memory };
       },
     });
+    await this.status(record, 'completed');
     await this.tell(record, `resolved:${conversationId}:${record.version}`, HANDOFF_TEXT.resolved(record.locale), 'status');
     return record;
   }
@@ -149,9 +161,19 @@ export class Handoff {
     await publishEvent(this.deps.store, { type: 'queue.changed', conversationId });
   }
 
+  /** The Bot Framework's `handoff.status` event, for channels that act on it. */
+  private async status(record: ConversationRecord, state: 'accepted' | 'completed'): Promise<void> {
+    try {
+      const id = `status:${record.id}:${record.version}`;
+      await this.deps.deliver(record, { id, from: BOT_FROM, kind: 'event', event: { name: 'handoff.status', value: { state } } });
+    } catch (err) {
+      this.deps.log.error({ err, conversationId: record.id }, 'handoff.status could not be delivered');
+    }
+  }
+
   private async tell(record: ConversationRecord, id: string, text: string, kind: string): Promise<void> {
     try {
-      await this.deps.deliver(record, { id, text, from: { id: 'hotline-bot', name: 'Hotline assistant' }, kind });
+      await this.deps.deliver(record, { id, text, from: BOT_FROM, kind });
     } catch (err) {
       this.deps.log.error({ err, conversationId: record.id }, 'a status message could not be delivered');
     }

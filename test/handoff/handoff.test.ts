@@ -71,6 +71,10 @@ describe('the live-agent queue', () => {
     const unsubscribe = await app.store.subscribe(EVENTS_CHANNEL, (e) => events.push(e as HotlineEvent));
     await app.handoff.claim('q-chat', li);
     expect((await botTexts('q-chat')).at(-1)).toMatch(/李老师/);
+    // Channels that route to their own agents hear of it through the Bot Framework's handoff events.
+    const activities = (await app.store.readMessages('q-chat')).map((e) => e.activity as { type?: string; name?: string; value?: unknown });
+    expect(activities.some((a) => a?.name === 'handoff.initiate')).toBe(true);
+    expect(activities.find((a) => a?.name === 'handoff.status')?.value).toEqual({ state: 'accepted' });
     expect((await botTexts('q-chat')).join('\n')).not.toMatch(/\bli\b/);
     const userMessage = new Promise<void>((resolve) => {
       void app.store.subscribe(EVENTS_CHANNEL, (e) => {

@@ -68,6 +68,7 @@ describe.skipIf(!available)('instances sharing one Redis', () => {
       });
       await post(baseA, s, '我在家里很害怕', 'c2');
       const event = await seen;
+      if (event.type !== 'message') throw new Error('expected a message event');
       expect((await b.store.readMessages(s.conversationId, event.seq - 1, 1))[0]?.text).toBe('我在家里很害怕');
 
       await b.handoff.agentMessage(s.conversationId, { name: 'li', displayName: '李老师' }, '我在这里，你现在安全吗？');
