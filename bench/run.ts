@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark prints its figures next to a bare baseline measured in the same run. */
 import { benchClassify } from './classify.js';
+import { benchHandoff } from './handoff.js';
 import { benchScreen } from './screen.js';
 import { benchStartup } from './startup.js';
 import { benchZhTokenizers } from './zh-tokenizers.js';
@@ -8,6 +9,7 @@ const sections: [string, () => Promise<void>][] = [
   ['danger screening', benchScreen],
   ['classification', benchClassify],
   ['start-up', benchStartup],
+  ['handoff on Redis', benchHandoff],
   ['Chinese tokenizer choice', benchZhTokenizers],
 ];
 
