@@ -14,7 +14,7 @@ import { loadFaq } from './faq/load.js';
 import type { FaqSet } from './faq/schema.js';
 import { Conversations } from './handoff/conversations.js';
 import { withMessageEvents } from './handoff/events.js';
-import { Handoff } from './handoff/service.js';
+import { Handoff, type Deliver } from './handoff/service.js';
 import { createDeliver } from './channels/deliver.js';
 import { Dialogue } from './bot/dialogue.js';
 import { HotlineBot, type TurnObserver } from './bot/handler.js';
@@ -50,6 +50,8 @@ export interface App {
   model: IntentModel;
   conversations: Conversations;
   handoff: Handoff;
+  /** Sends a message to a user outside her own turn, through her channel. */
+  deliver: Deliver;
   dialogue: Dialogue;
   bot: HotlineBot;
   cloudAdapter: CloudAdapter;
@@ -92,10 +94,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const recorder = transcriptRecorder(store, conversations, log, clock);
   const cloudAdapter = createCloudAdapter(config.bot, log, [recorder]);
   const logAdapter = new LogAdapter(store, clock);
+  const deliver = createDeliver({ store, logAdapter, cloudAdapter, appId: config.bot.appId });
   const handoff = new Handoff({
     store,
     conversations,
-    deliver: createDeliver({ store, logAdapter, cloudAdapter, appId: config.bot.appId }),
+    deliver,
     log,
     clock,
     queueTimeoutMinutes: config.queueTimeoutMinutes,
@@ -118,6 +121,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     model,
     conversations,
     handoff,
+    deliver,
     dialogue,
     bot,
     cloudAdapter,

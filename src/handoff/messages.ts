@@ -8,6 +8,10 @@ export const HANDOFF_TEXT = {
     l === 'zh'
       ? '工作人员已结束这次对话，接下来由自动助手回答。需要时可以随时再点“转人工”；有危险请拨打 110。'
       : 'The staff member has finished; the automatic assistant answers again. You can ask for a person at any time; in danger, call 110.',
+  closed: (l: Locale) =>
+    l === 'zh'
+      ? '这次对话已经结束。需要帮助时，刷新页面可以开始新的对话；有危险请拨打 110，妇联维权热线 12338。'
+      : 'This chat has ended. Reload the page to start a new one when you need help; in danger call 110, the hotline is 12338.',
   position: (l: Locale, n: number) =>
     l === 'zh'
       ? `你现在排在第 ${n} 位，工作人员会尽快来。你可以继续写，她会看到。有危险请直接拨打 110；也可以拨打妇联维权热线 12338。`

@@ -117,6 +117,7 @@ export class Handoff {
   async close(conversationId: string): Promise<ConversationRecord> {
     const record = await this.deps.conversations.move(conversationId, { type: 'close' });
     await this.changed(conversationId);
+    await this.tell(record, `closed:${conversationId}:${record.version}`, HANDOFF_TEXT.closed(record.locale), 'status');
     return record;
   }
 
