@@ -15,8 +15,9 @@ describe.skipIf(!available)('the chat widget in a browser', () => {
   let browser: Browser;
   let url: string;
 
+  let staffOnline = false;
   beforeAll(async () => {
-    app = await buildTestApp({ QUICK_EXIT_URL: NEUTRAL });
+    app = await buildTestApp({ QUICK_EXIT_URL: NEUTRAL }, { staffAvailable: async () => staffOnline });
     url = `http://127.0.0.1:${(await app.listen()).port}/`;
     browser = await launch();
   });
@@ -102,6 +103,25 @@ describe.skipIf(!available)('the chat widget in a browser', () => {
     await page.keyboard.press('Escape');
     await page.waitForURL(NEUTRAL);
     await page.context().close();
+  });
+
+  it('shows her place in the queue and, clearly, when a person has joined and what she writes', async () => {
+    staffOnline = true;
+    try {
+      const { page } = await open();
+      await send(page, '转人工');
+      await page.getByText('请稍候', { exact: false }).first().waitFor();
+      const conversationId = (JSON.parse((await page.evaluate('sessionStorage.getItem("chat")')) as string) as { conversationId: string }).conversationId;
+      await app.handoff.tick();
+      await page.getByText('排在第 1 位', { exact: false }).first().waitFor();
+      await app.handoff.claim(conversationId, { name: 'li', displayName: '李老师' });
+      await page.getByText('工作人员「李老师」已加入对话', { exact: false }).first().waitFor();
+      await app.handoff.agentMessage(conversationId, { name: 'li', displayName: '李老师' }, '你好，我是李老师，你现在安全吗？');
+      await page.getByText('你现在安全吗', { exact: false }).first().waitFor();
+      await page.context().close();
+    } finally {
+      staffOnline = false;
+    }
   });
 
   it('fits a phone screen (screenshot for review in test/artifacts/)', async () => {
