@@ -3,7 +3,7 @@
  * The channel has already stored the message before calling this (design: nothing is lost).
  * Screening comes first and the emergency reply depends on nothing that can fail.
  */
-import { botMayAnswer } from '../core/conversation.js';
+import { botMayAnswer, type ConversationView, type DialogueMemory } from '../core/conversation.js';
 import { decide, type Decision } from '../core/policy.js';
 import { riskRank, type Action, type Locale, type RiskLevel, type Screening, type TopicId } from '../core/types.js';
 import { buttonIndex, renderAnswer, topicButton, type Button } from '../faq/render.js';
@@ -27,20 +27,6 @@ export interface TurnResult {
   replies: Reply[];
   /** This turn put the chat in the queue for a person. */
   escalated?: boolean;
-}
-
-/** What the dialogue remembers between turns of one conversation. */
-export interface DialogueMemory {
-  locale: Locale;
-  /** Per-message screenings, latest last, at most MEMORY_TURNS. */
-  screenings: Screening[];
-  lastWasMiss: boolean;
-  topic?: TopicId | undefined;
-}
-
-export interface ConversationView {
-  state: 'bot' | 'queued' | 'agent' | 'closed';
-  memory: DialogueMemory | undefined;
 }
 
 /** The parts the dialogue needs, each of which may fail except screening. */

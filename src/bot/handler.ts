@@ -74,7 +74,3 @@ export class HotlineBot extends ActivityHandler {
     this.observer?.(conversationId, result);
   }
 }
-
-export function isUserMessage(activity: Partial<Activity>): boolean {
-  return activity.type === ActivityTypes.Message;
-}

@@ -38,12 +38,20 @@ export function renderAnswer(faq: FaqSet, entry: FaqEntry, locale: Locale, wordi
   };
 }
 
-/** Button text -> topic, in both locales, so that a tapped button never depends on the classifier. */
+const indexes = new WeakMap<FaqSet, Map<string, TopicId>>();
+
+/**
+ * Button text -> topic, in both locales, so that a tapped button never depends on the classifier. Built once
+ * per set of answers (a new set, after an edit, gets its own).
+ */
 export function buttonIndex(faq: FaqSet): Map<string, TopicId> {
+  const cached = indexes.get(faq);
+  if (cached) return cached;
   const index = new Map<string, TopicId>();
   for (const entry of Object.values(faq)) {
     index.set(entry.zh.title, entry.intent);
     index.set(entry.en.title, entry.intent);
   }
+  indexes.set(faq, index);
   return index;
 }

@@ -3,10 +3,9 @@
  * change. The dialogue's memory and the handoff state both live in the one record.
  */
 import { queueScore } from '../core/priority.js';
-import { transition, type Transition } from '../core/conversation.js';
+import { transition, type ConversationView, type DialogueMemory, type Transition } from '../core/conversation.js';
 import { riskRank, type Locale, type RiskLevel, type Screening, type TopicId } from '../core/types.js';
 import type { ConversationRecord, QueueItem, Store } from '../store/store.js';
-import type { ConversationView, DialogueMemory } from '../bot/dialogue.js';
 
 const MAX_ATTEMPTS = 20;
 

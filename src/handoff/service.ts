@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { IllegalTransitionError } from '../core/conversation.js';
 import type { Logger } from '../log.js';
 import type { ConversationRecord, QueueItem, Store } from '../store/store.js';
-import { ConversationConflictError, type Conversations } from './conversations.js';
+import { ConversationConflictError, ConversationNotFoundError, type Conversations } from './conversations.js';
 import { publishEvent } from './events.js';
 import { HANDOFF_TEXT } from './messages.js';
 
@@ -124,7 +124,7 @@ export class Handoff {
   /** An agent's reply, stored in the transcript and delivered to her; only the agent holding the chat may write. */
   async agentMessage(conversationId: string, agent: Agent, text: string): Promise<void> {
     const record = await this.deps.conversations.get(conversationId);
-    if (!record) throw new IllegalTransitionError('closed', 'claim');
+    if (!record) throw new ConversationNotFoundError(`no conversation ${conversationId}`);
     this.mustHold(record, agent);
     await this.deps.deliver(record, { id: randomUUID(), text, from: { id: `agent:${agent.name}`, name: agent.displayName }, kind: 'agent' });
   }

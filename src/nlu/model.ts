@@ -50,7 +50,6 @@ export interface IntentModelOptions {
 
 export class IntentModel {
   private current: IntentClassifier | undefined;
-  private pending: Promise<void> | undefined;
 
   constructor(private readonly options: IntentModelOptions) {}
 
@@ -60,15 +59,9 @@ export class IntentModel {
 
   /** Resolves when the model for this corpus is live; the previous one answers until then. */
   load(corpus: Corpus): Promise<void> {
-    const run = this.build(corpus).then((classifier) => {
+    return this.build(corpus).then((classifier) => {
       this.current = classifier;
     });
-    this.pending = run;
-    return run;
-  }
-
-  async whenReady(): Promise<void> {
-    while (!this.current && this.pending) await this.pending;
   }
 
   async classify(text: string, locale?: Locale): Promise<Classification> {

@@ -22,10 +22,11 @@ function includesAny(text: string, words: readonly string[]): boolean {
   return words.some((w) => text.includes(w));
 }
 
+/** Chinese has no spaces, so a word is any occurrence; an English word must stand whole ("no" is not "now"). */
 function wordsIn(text: string, words: readonly string[], locale: 'zh' | 'en'): boolean {
   if (locale === 'zh') return includesAny(text, words);
   const padded = ` ${text.replace(/\n/g, ' ')} `;
-  return words.some((w) => padded.includes(` ${w} `) || (w.endsWith('t') === false && padded.includes(` ${w}`) && w.length > 5));
+  return words.some((w) => padded.includes(` ${w} `));
 }
 
 function removeAll(text: string, phrases: readonly string[], by: string): string {
