@@ -24,7 +24,10 @@ import { transcriptRecorder } from './channels/recorder.js';
 import { mountHealth } from './channels/health.js';
 import { mountDirectLine } from './channels/directline.js';
 import { TokenSigner } from './channels/tokens.js';
-import { mountWidget } from './channels/widget.js';
+import { mountWidget, securityHeaders } from './channels/widget.js';
+import { mountConsoleApi, PRESENCE_KEY } from './console/api.js';
+import { Sessions } from './console/sessions.js';
+import { readFileSync } from 'node:fs';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -84,9 +87,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     classify: (text, locale) => model.classify(text, locale),
     faq,
     minScore: config.nluMinScore,
-    // No staff console exists yet, so nobody can take a chat: the bot says so and gives 12338 and 110
-    // rather than promising a person who will not come.
-    staffAvailable: options.staffAvailable ?? (async () => false),
+    // A person can take a chat when staff used the console in the last few minutes; otherwise the bot says
+    // so and gives 12338 and 110 rather than promising a person who will not come.
+    staffAvailable: options.staffAvailable ?? (async () => (await store.getSession(PRESENCE_KEY)) !== undefined),
     conversations,
     log,
   });
@@ -111,6 +114,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlSeconds, clock);
   mountDirectLine(server, { store, adapter: logAdapter, bot, tokens, log, clock });
   mountWidget(server, { quickExitUrl: config.quickExitUrl });
+  const sessions = new Sessions(store, { secureCookie: config.cookieSecure, clock });
+  mountConsoleApi(server, { store, conversations, handoff, sessions, log, clock });
+  const consolePage = readFileSync(resolve(PROJECT_ROOT, 'src/console/page/index.html'));
+  server.get('/console', async (_req, res) => {
+    securityHeaders(res, "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(consolePage);
+  });
 
   return {
     config,

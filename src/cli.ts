@@ -13,13 +13,16 @@ import { createLogger } from './log.js';
 import { loadCorpus } from './nlu/corpus.js';
 import { screenConversation, screenMessage } from './safety/screen.js';
 import { MemoryStore } from './store/memory.js';
+import { createStore } from './store/index.js';
+import { AccountError, addUser, ROLES, type Role } from './console/accounts.js';
 import { BOT_ACCOUNT, LOG_CHANNEL_ID } from './channels/log-adapter.js';
 import type { TurnResult } from './bot/dialogue.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   classify                 JSON lines {"id"?, "text", "locale"?} on stdin -> one result line each
   converse                 JSON lines {"id"?, "locale"?, "turns": [...]} -> {"id", "actions"} each
-  faq check                validate faq/ and intents/; exits non-zero naming the file and field`;
+  faq check                validate faq/ and intents/; exits non-zero naming the file and field
+  user add NAME --role R   create a staff account (agent, supervisor, admin); password on stdin`;
 
 const id = z.union([z.string(), z.number()]).optional();
 const classifyLine = z.object({ id, text: z.string(), locale: z.enum(LOCALES).optional() });
@@ -120,9 +123,48 @@ function faqCheck(): void {
   process.stdout.write(`ok: ${Object.keys(faq).length} answers in zh and en; training utterances: ${counts.join(', ')}\n`);
 }
 
+async function userAdd(args: string[]): Promise<number> {
+  const [name, flag, role] = args;
+  if (!name || flag !== '--role' || !ROLES.includes(role as Role)) {
+    process.stderr.write('usage: npm run cli -- user add NAME --role agent|supervisor|admin (password on stdin)\n');
+    return 2;
+  }
+  const config = loadConfig();
+  if (!config.redisUrl) {
+    process.stderr.write(
+      'Without REDIS_URL the service keeps accounts in its own memory, which this command cannot reach and which a restart empties.\n' +
+        'Set REDIS_URL (and TOKEN_SECRET) for the service and for this command; the accounts are then shared and kept.\n',
+    );
+    return 2;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let password = '';
+  for await (const line of lines) {
+    password = line;
+    break;
+  }
+  const store = createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays });
+  try {
+    const user = await addUser(store, { name, role: role as Role, password });
+    process.stdout.write(`created ${user.name} (${user.role})\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AccountError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
 async function run(args: string[]): Promise<number> {
   const [command, sub] = args;
   switch (command) {
+    case 'user':
+      if (sub === 'add') return userAdd(args.slice(2));
+      break;
     case 'classify':
       await classify();
       return 0;

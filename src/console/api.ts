@@ -1,0 +1,180 @@
+/**
+ * The staff console's HTTP API (design.md): JSON, a cookie session, X-CSRF-Token on every write, roles, and an
+ * audit entry for every opening of a transcript.
+ */
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { IllegalTransitionError } from '../core/conversation.js';
+import { ConversationConflictError, ConversationNotFoundError, type Conversations } from '../handoff/conversations.js';
+import { ClaimConflictError, NotAssigneeError, type Handoff } from '../handoff/service.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { BadRequestError, clientAddress, readJsonBody } from '../channels/http-util.js';
+import { securityHeaders } from '../channels/widget.js';
+import type { Role } from './accounts.js';
+import { verifyPassword } from './passwords.js';
+import { Sessions, type StaffSession } from './sessions.js';
+
+const RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
+const LOGIN_ATTEMPTS = 10;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const MAX_BODY = 32 * 1024;
+/** Staff were active within this long: chats needing a person are queued rather than sent to 12338. */
+export const PRESENCE_SECONDS = 5 * 60;
+export const PRESENCE_KEY = 'console:presence';
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+const login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+const text = z.object({ text: z.string().trim().min(1, 'text is empty').max(5000, 'text longer than 5,000 characters') });
+const transfer = z.object({ to: z.string().min(1).max(64) });
+const OUTCOMES = ['information_given', 'referred_police', 'referred_court', 'referred_shelter', 'referred_legal_aid', 'referred_counselling', 'referred_hospital', 'follow_up_agreed', 'safe_callback_consented'] as const;
+const resolve = z.object({ outcome: z.enum(OUTCOMES), safeCallbackTime: z.string().max(200).optional() });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function body<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await readJsonBody(req, MAX_BODY));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export interface ConsoleDeps {
+  store: Store;
+  conversations: Conversations;
+  handoff: Handoff;
+  sessions: Sessions;
+  log: Logger;
+  clock: () => number;
+}
+
+export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
+  const { store, conversations, handoff, sessions, log, clock } = deps;
+
+  type Handler = (req: Request, res: Response, session: StaffSession) => Promise<void>;
+
+  /** Every route: security headers, a session of at least `role`, the CSRF token on writes, errors as JSON. */
+  function route(method: 'get' | 'post' | 'del', path: string, role: Role, handler: Handler): void {
+    server[method](path, async (req: Request, res: Response) => {
+      securityHeaders(res, API_CSP);
+      try {
+        const session = await sessions.get(req);
+        if (!session) throw new HttpError(401, 'log in first');
+        if (method !== 'get' && !Sessions.csrfValid(req, session)) throw new HttpError(403, 'missing or wrong X-CSRF-Token');
+        if (RANK[session.user.role] < RANK[role]) throw new HttpError(403, `needs the ${role} role`);
+        await store.putSession(PRESENCE_KEY, { at: clock() }, PRESENCE_SECONDS);
+        await handler(req, res, session);
+      } catch (err) {
+        sendError(res, err);
+      }
+    });
+  }
+
+  function sendError(res: Response, err: unknown): void {
+    if (err instanceof HttpError) return void res.send(err.status, { error: err.message });
+    if (err instanceof BadRequestError) return void res.send(err.status, { error: err.message });
+    if (err instanceof ClaimConflictError) return void res.send(409, { error: 'someone else has taken this chat' });
+    if (err instanceof NotAssigneeError) return void res.send(403, { error: 'only the person holding this chat can do that' });
+    if (err instanceof IllegalTransitionError || err instanceof ConversationConflictError) return void res.send(409, { error: err.message });
+    if (err instanceof ConversationNotFoundError) return void res.send(404, { error: 'no such conversation' });
+    log.error({ err }, 'console request failed');
+    res.send(500, { error: 'internal error' });
+  }
+
+  server.post('/console/api/session', async (req: Request, res: Response) => {
+    securityHeaders(res, API_CSP);
+    try {
+      const { username, password } = await body(req, login);
+      const byUser = await store.incrementCounter(`login:user:${username}`, LOGIN_WINDOW_SECONDS);
+      const byAddress = await store.incrementCounter(`login:addr:${clientAddress(req)}`, LOGIN_WINDOW_SECONDS);
+      if (byUser > LOGIN_ATTEMPTS || byAddress > LOGIN_ATTEMPTS * 3) throw new HttpError(429, 'too many attempts; wait 15 minutes');
+      const user = await store.getUser(username);
+      const ok = user && !user.disabled && (await verifyPassword(password, user.passwordHash));
+      if (!ok || !user) {
+        log.warn({ event: 'login_failed' }, 'console login failed');
+        throw new HttpError(401, 'wrong user name or password');
+      }
+      const session = await sessions.create(res, user);
+      await store.putSession(PRESENCE_KEY, { at: clock() }, PRESENCE_SECONDS);
+      await store.appendAudit({ at: clock(), actor: user.name, action: 'login' });
+      res.send(200, { user: { name: user.name, role: user.role }, csrfToken: session.csrfToken });
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  route('del', '/console/api/session', 'agent', async (req, res) => {
+    await sessions.destroy(req, res);
+    res.send(204);
+  });
+
+  route('get', '/console/api/queue', 'agent', async (_req, res) => {
+    res.send(200, { items: (await handoff.queue()).map((q) => ({ id: q.conversationId, risk: q.risk, signals: q.signals, topic: q.topic, waitingSince: q.waitingSince, position: q.position })) });
+  });
+
+  route('get', '/console/api/conversations/:id', 'agent', async (req, res, session) => {
+    const id = String(req.params.id);
+    const record = await conversations.get(id);
+    if (!record) throw new HttpError(404, 'no such conversation');
+    // An agent sees the queue and her own chats; supervisors and admins see every chat.
+    const mine = record.assignee === session.user.name;
+    if (session.user.role === 'agent' && !mine && record.state !== 'queued') throw new HttpError(403, 'this chat is not yours');
+    await store.appendAudit({ at: clock(), actor: session.user.name, action: 'open_transcript', conversationId: id });
+    const messages = (await store.readMessages(id)).filter((e) => e.text !== undefined).map((e) => ({ seq: e.seq, from: e.from, text: e.text, at: e.at }));
+    res.send(200, { id, state: record.state, risk: record.risk, signals: record.signals, assignee: record.assignee ?? null, messages, notes: (record.meta.notes as unknown[]) ?? [] });
+  });
+
+  const agentOf = (s: StaffSession) => ({ name: s.user.name, displayName: s.user.displayName });
+
+  route('post', '/console/api/conversations/:id/claim', 'agent', async (req, res, session) => {
+    const record = await handoff.claim(String(req.params.id), agentOf(session));
+    res.send(200, { id: record.id, state: record.state, assignee: record.assignee });
+  });
+
+  route('post', '/console/api/conversations/:id/messages', 'agent', async (req, res, session) => {
+    const { text: message } = await body(req, text);
+    await handoff.agentMessage(String(req.params.id), agentOf(session), message);
+    res.send(201, { ok: true });
+  });
+
+  route('post', '/console/api/conversations/:id/notes', 'agent', async (req, res, session) => {
+    const { text: note } = await body(req, text);
+    const id = String(req.params.id);
+    if (!(await conversations.get(id))) throw new HttpError(404, 'no such conversation');
+    // Internal notes live in the record, never in the log the user's channel reads.
+    await conversations.mutate(id, (r) => ({ next: { ...r, meta: { ...r.meta, notes: [...((r.meta.notes as unknown[]) ?? []), { by: session.user.name, at: clock(), text: note }] } } }));
+    res.send(201, { ok: true });
+  });
+
+  route('post', '/console/api/conversations/:id/release', 'agent', async (req, res, session) => {
+    const record = await handoff.release(String(req.params.id), agentOf(session));
+    res.send(200, { id: record.id, state: record.state });
+  });
+
+  route('post', '/console/api/conversations/:id/resolve', 'agent', async (req, res, session) => {
+    const { outcome, safeCallbackTime } = await body(req, resolve);
+    const record = await handoff.resolve(String(req.params.id), agentOf(session), safeCallbackTime ? `${outcome} (${safeCallbackTime})` : outcome);
+    res.send(200, { id: record.id, state: record.state });
+  });
+
+  route('post', '/console/api/conversations/:id/transfer', 'agent', async (req, res, session) => {
+    const { to } = await body(req, transfer);
+    const target = await store.getUser(to);
+    if (!target || target.disabled) throw new HttpError(400, `to: no staff member named ${to}`);
+    const record = await handoff.transfer(String(req.params.id), agentOf(session), { name: target.name, displayName: target.displayName });
+    res.send(200, { id: record.id, state: record.state, assignee: record.assignee });
+  });
+
+  route('get', '/console/api/audit', 'supervisor', async (_req, res) => {
+    res.send(200, { entries: await store.listAudit({ limit: 500 }) });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Staff sessions: a random id in an HttpOnly, SameSite=Strict cookie, an idle and an absolute expiry, and a
+ * CSRF token that every write must echo in X-CSRF-Token.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'restify';
+import type { Store, User } from '../store/store.js';
+import type { Role } from './accounts.js';
+
+export const COOKIE = 'hl_console';
+const IDLE_SECONDS = 30 * 60;
+const ABSOLUTE_SECONDS = 12 * 3600;
+
+export interface StaffSession {
+  user: { name: string; displayName: string; role: Role };
+  csrfToken: string;
+  createdAt: number;
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+export class Sessions {
+  constructor(
+    private readonly store: Store,
+    private readonly options: { secureCookie: boolean; clock: () => number },
+  ) {}
+
+  async create(res: Response, user: User): Promise<StaffSession> {
+    const id = randomBytes(32).toString('base64url');
+    const session: StaffSession = {
+      user: { name: user.name, displayName: user.displayName, role: user.role },
+      csrfToken: randomBytes(32).toString('base64url'),
+      createdAt: this.options.clock(),
+    };
+    await this.store.putSession(`console:${id}`, session, IDLE_SECONDS);
+    const secure = this.options.secureCookie ? '; Secure' : '';
+    res.header('Set-Cookie', `${COOKIE}=${id}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${ABSOLUTE_SECONDS}${secure}`);
+    return session;
+  }
+
+  /** The session of the request, kept alive while used, or undefined once idle or too old. */
+  async get(req: Request): Promise<StaffSession | undefined> {
+    const id = cookieValue(req, COOKIE);
+    if (!id || !/^[A-Za-z0-9_-]{20,100}$/.test(id)) return undefined;
+    const session = (await this.store.getSession(`console:${id}`)) as StaffSession | undefined;
+    if (!session) return undefined;
+    const age = (this.options.clock() - session.createdAt) / 1000;
+    if (age > ABSOLUTE_SECONDS) {
+      await this.store.deleteSession(`console:${id}`);
+      return undefined;
+    }
+    await this.store.putSession(`console:${id}`, session, Math.min(IDLE_SECONDS, Math.ceil(ABSOLUTE_SECONDS - age)));
+    return session;
+  }
+
+  async destroy(req: Request, res: Response): Promise<void> {
+    const id = cookieValue(req, COOKIE);
+    if (id) await this.store.deleteSession(`console:${id}`);
+    res.header('Set-Cookie', `${COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`);
+  }
+
+  static csrfValid(req: Request, session: StaffSession): boolean {
+    const given = Buffer.from(String(req.headers['x-csrf-token'] ?? ''));
+    const expected = Buffer.from(session.csrfToken);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

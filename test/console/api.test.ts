@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { addUser } from '../../src/console/accounts.js';
+import { buildTestApp } from '../support/app.js';
+
+let app: App;
+let base: string;
+
+beforeAll(async () => {
+  app = await buildTestApp();
+  base = `http://127.0.0.1:${(await app.listen()).port}`;
+  await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
+  await addUser(app.store, { name: 'wang', role: 'agent', password: 'another long password', displayName: '王老师' });
+  await addUser(app.store, { name: 'zhao', role: 'supervisor', password: 'supervisor password 1', displayName: '赵主任' });
+});
+afterAll(async () => {
+  await app.close();
+});
+
+interface Staff {
+  cookie: string;
+  csrf: string;
+}
+
+async function login(username: string, password: string): Promise<Staff> {
+  const res = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get('set-cookie')!;
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Strict/);
+  const body = (await res.json()) as { csrfToken: string; user: { name: string; role: string } };
+  expect(body.user.name).toBe(username);
+  return { cookie: cookie.split(';')[0]!, csrf: body.csrfToken };
+}
+
+function call(staff: Staff | undefined, method: string, path: string, body?: unknown, csrf = true) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (staff) headers.cookie = staff.cookie;
+  if (staff && csrf) headers['x-csrf-token'] = staff.csrf;
+  return fetch(`${base}/console/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function chatNeedingAPerson(): Promise<string> {
+  const s = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+  await fetch(`${base}/v3/directline/conversations/${s.conversationId}/activities`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'message', text: '他说如果我离婚就杀了我', from: { id: 'u' } }),
+  });
+  return s.conversationId;
+}
+
+describe('the staff console API', () => {
+  it('refuses every call without a session (401) and a wrong password', async () => {
+    expect((await call(undefined, 'GET', '/queue')).status).toBe(401);
+    expect((await call(undefined, 'GET', '/conversations/x')).status).toBe(401);
+    expect((await call(undefined, 'POST', '/conversations/x/claim')).status).toBe(401);
+    const wrong = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'li', password: 'not the password' }) });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('answers a bad body with 400 and a clear message', async () => {
+    const res = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username": 1}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/username/);
+  });
+
+  it('runs the whole flow: queue, claim (409 for the second), transcript with audit, reply, notes, transfer, resolve', async () => {
+    const li = await login('li', 'correct horse battery');
+    const wang = await login('wang', 'another long password');
+    const zhao = await login('zhao', 'supervisor password 1');
+    const id = await chatNeedingAPerson();
+
+    const queue = (await (await call(li, 'GET', '/queue')).json()) as { items: { id: string; risk: string; signals: string[]; position: number }[] };
+    const item = queue.items.find((i) => i.id === id)!;
+    expect(item).toMatchObject({ risk: 'high', position: expect.any(Number) });
+    expect(item.signals).toContain('threat_to_kill');
+
+    expect((await call(li, 'POST', `/conversations/${id}/claim`, undefined, false)).status).toBe(403);
+    expect((await call(li, 'POST', `/conversations/${id}/claim`)).status).toBe(200);
+    const second = await call(wang, 'POST', `/conversations/${id}/claim`);
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as { error: string }).error).toMatch(/someone else/);
+
+    expect((await call(wang, 'GET', `/conversations/${id}`)).status).toBe(403);
+    const transcript = (await (await call(li, 'GET', `/conversations/${id}`)).json()) as { state: string; messages: { from: string; text: string }[] };
+    expect(transcript.state).toBe('agent');
+    expect(transcript.messages.some((m) => m.from === 'user' && m.text.includes('离婚'))).toBe(true);
+    expect(transcript.messages.some((m) => m.from === 'bot')).toBe(true);
+
+    expect((await call(li, 'POST', `/conversations/${id}/messages`, { text: '' })).status).toBe(400);
+    expect((await call(li, 'POST', `/conversations/${id}/messages`, { text: '我在，你现在安全吗？' })).status).toBe(201);
+    expect((await call(wang, 'POST', `/conversations/${id}/messages`, { text: 'hi' })).status).toBe(403);
+    expect((await call(li, 'POST', `/conversations/${id}/notes`, { text: '她提到离婚威胁，建议申请保护令' })).status).toBe(201);
+    const log = await app.store.readMessages(id);
+    expect(log.some((e) => e.text === '我在，你现在安全吗？')).toBe(true);
+    expect(log.some((e) => e.text?.includes('建议申请保护令'))).toBe(false);
+
+    expect((await call(li, 'POST', `/conversations/${id}/transfer`, { to: 'nobody' })).status).toBe(400);
+    expect((await call(li, 'POST', `/conversations/${id}/transfer`, { to: 'wang' })).status).toBe(200);
+    expect((await call(wang, 'POST', `/conversations/${id}/resolve`, { outcome: 'lunch' })).status).toBe(400);
+    expect((await call(wang, 'POST', `/conversations/${id}/resolve`, { outcome: 'referred_court' })).status).toBe(200);
+
+    expect((await call(li, 'GET', '/audit')).status).toBe(403);
+    const audit = (await (await call(zhao, 'GET', '/audit')).json()) as { entries: { actor: string; action: string; conversationId?: string }[] };
+    expect(audit.entries).toContainEqual(expect.objectContaining({ actor: 'li', action: 'open_transcript', conversationId: id }));
+  });
+
+  it('logs out', async () => {
+    const li = await login('li', 'correct horse battery');
+    expect((await call(li, 'DELETE', '/session')).status).toBe(204);
+    expect((await call(li, 'GET', '/queue')).status).toBe(401);
+  });
+
+  it('limits login attempts per user', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'zhao', password: `guess ${i}` }) });
+      statuses.push(res.status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('serves a console page that says how to create the first account', async () => {
+    const res = await fetch(`${base}/console`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(await res.text()).toMatch(/user add NAME --role/);
+  });
+});
+
+describe('accounts', () => {
+  it('refuses a short password and a duplicate name', async () => {
+    await expect(addUser(app.store, { name: 'chen', role: 'agent', password: 'short' })).rejects.toThrow(/at least 12/);
+    await expect(addUser(app.store, { name: 'li', role: 'agent', password: 'long enough password' })).rejects.toThrow(/exists/);
+    expect((await app.store.getUser('li'))?.passwordHash).toMatch(/^scrypt\$/);
+  });
+});
