@@ -27,6 +27,7 @@ import { TokenSigner } from './channels/tokens.js';
 import { mountWidget, securityHeaders } from './channels/widget.js';
 import { mountConsoleApi, PRESENCE_KEY } from './console/api.js';
 import { Sessions } from './console/sessions.js';
+import { ConsoleEvents } from './console/events.js';
 import { readFileSync } from 'node:fs';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -115,7 +116,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   mountDirectLine(server, { store, adapter: logAdapter, bot, tokens, log, clock });
   mountWidget(server, { quickExitUrl: config.quickExitUrl });
   const sessions = new Sessions(store, { secureCookie: config.cookieSecure, clock });
-  mountConsoleApi(server, { store, conversations, handoff, sessions, log, clock });
+  const consoleEvents = new ConsoleEvents(store);
+  mountConsoleApi(server, { store, conversations, handoff, sessions, events: consoleEvents, log, clock });
   const consolePage = readFileSync(resolve(PROJECT_ROOT, 'src/console/page/index.html'));
   server.get('/console', async (_req, res) => {
     securityHeaders(res, "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
@@ -139,8 +141,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logAdapter,
     server,
     modelReady,
-    listen: () =>
-      new Promise((resolveListen, reject) => {
+    listen: async () => {
+      await consoleEvents.start();
+      return new Promise((resolveListen, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           // Waiting users hear their place in the queue; long waits alert a supervisor.
@@ -149,9 +152,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           const address = server.address();
           resolveListen({ port: address.port });
         });
-      }),
+      });
+    },
     close: async () => {
       if (ticker) clearInterval(ticker);
+      await consoleEvents.stop();
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();
     },

@@ -14,6 +14,7 @@ import { securityHeaders } from '../channels/widget.js';
 import type { Role } from './accounts.js';
 import { verifyPassword } from './passwords.js';
 import { Sessions, type StaffSession } from './sessions.js';
+import type { ConsoleEvents } from './events.js';
 
 const RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
 const LOGIN_ATTEMPTS = 10;
@@ -53,6 +54,7 @@ export interface ConsoleDeps {
   conversations: Conversations;
   handoff: Handoff;
   sessions: Sessions;
+  events: ConsoleEvents;
   log: Logger;
   clock: () => number;
 }
@@ -172,6 +174,10 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     if (!target || target.disabled) throw new HttpError(400, `to: no staff member named ${to}`);
     const record = await handoff.transfer(String(req.params.id), agentOf(session), { name: target.name, displayName: target.displayName });
     res.send(200, { id: record.id, state: record.state, assignee: record.assignee });
+  });
+
+  route('get', '/console/api/events', 'agent', async (req, res) => {
+    deps.events.open(req, res);
   });
 
   route('get', '/console/api/audit', 'supervisor', async (_req, res) => {

@@ -136,3 +136,26 @@ describe('accounts', () => {
     expect((await app.store.getUser('li'))?.passwordHash).toMatch(/^scrypt\$/);
   });
 });
+
+describe('console events', () => {
+  it('streams queue changes live and resumes after Last-Event-ID', async () => {
+    const staff = await login('wang', 'another long password');
+    const controller = new AbortController();
+    const res = await fetch(`${base}/console/api/events`, { headers: { cookie: staff.cookie }, signal: controller.signal });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    const id = await chatNeedingAPerson();
+    while (!seen.includes(id) || !/id: (\d+)/.test(seen)) seen += decoder.decode((await reader.read()).value);
+    controller.abort();
+    const firstId = Number(/id: (\d+)/.exec(seen)![1]);
+
+    const again = await fetch(`${base}/console/api/events`, { headers: { cookie: staff.cookie, 'last-event-id': String(firstId - 1) } });
+    const r2 = again.body!.getReader();
+    let replay = '';
+    while (!replay.includes(`id: ${firstId}\n`)) replay += decoder.decode((await r2.read()).value);
+    expect(replay).toContain(id);
+    await r2.cancel();
+  });
+});
