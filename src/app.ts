@@ -24,11 +24,11 @@ import { transcriptRecorder } from './channels/recorder.js';
 import { mountHealth } from './channels/health.js';
 import { mountDirectLine } from './channels/directline.js';
 import { TokenSigner } from './channels/tokens.js';
-import { mountWidget, securityHeaders } from './channels/widget.js';
+import { mountWidget } from './channels/widget.js';
 import { mountConsoleApi, PRESENCE_KEY } from './console/api.js';
+import { mountConsolePage } from './console/page.js';
 import { Sessions } from './console/sessions.js';
 import { ConsoleEvents } from './console/events.js';
-import { readFileSync } from 'node:fs';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -118,12 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const sessions = new Sessions(store, { secureCookie: config.cookieSecure, clock });
   const consoleEvents = new ConsoleEvents(store);
   mountConsoleApi(server, { store, conversations, handoff, sessions, events: consoleEvents, log, clock });
-  const consolePage = readFileSync(resolve(PROJECT_ROOT, 'src/console/page/index.html'));
-  server.get('/console', async (_req, res) => {
-    securityHeaders(res, "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(consolePage);
-  });
+  mountConsolePage(server);
 
   return {
     config,

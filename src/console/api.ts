@@ -8,6 +8,7 @@ import { IllegalTransitionError } from '../core/conversation.js';
 import { ConversationConflictError, ConversationNotFoundError, type Conversations } from '../handoff/conversations.js';
 import { ClaimConflictError, NotAssigneeError, type Handoff } from '../handoff/service.js';
 import type { Logger } from '../log.js';
+import { SIGNAL_LABELS } from '../safety/screen.js';
 import type { Store } from '../store/store.js';
 import { BadRequestError, clientAddress, readJsonBody } from '../channels/http-util.js';
 import { securityHeaders } from '../channels/widget.js';
@@ -120,7 +121,18 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
   });
 
   route('get', '/console/api/queue', 'agent', async (_req, res) => {
-    res.send(200, { items: (await handoff.queue()).map((q) => ({ id: q.conversationId, risk: q.risk, signals: q.signals, topic: q.topic, waitingSince: q.waitingSince, position: q.position })) });
+    res.send(200, {
+      items: (await handoff.queue()).map((q) => ({
+        id: q.conversationId,
+        risk: q.risk,
+        signals: q.signals,
+        // The reasons in words, so she sees at once why a chat is at the top.
+        reasons: q.signals.map((s) => SIGNAL_LABELS[s]?.zh ?? s),
+        topic: q.topic,
+        waitingSince: q.waitingSince,
+        position: q.position,
+      })),
+    });
   });
 
   route('get', '/console/api/conversations/:id', 'agent', async (req, res, session) => {

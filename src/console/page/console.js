@@ -1,0 +1,147 @@
+// The staff console. Everything a user wrote is shown with textContent: nothing from a chat runs as markup.
+(function () {
+  'use strict';
+  var csrf = null;
+  var current = null;
+  var queue = [];
+  var knownImminent = {};
+  var $ = function (id) { return document.getElementById(id); };
+
+  function status(text) { $('status').textContent = text || ''; }
+
+  function api(method, path, body) {
+    var headers = { 'content-type': 'application/json' };
+    if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
+    return fetch('/console/api' + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' })
+      .then(function (res) {
+        return res.text().then(function (t) {
+          var data = t ? JSON.parse(t) : {};
+          if (!res.ok) { var err = new Error(data.error || ('HTTP ' + res.status)); err.status = res.status; throw err; }
+          return data;
+        });
+      });
+  }
+
+  function minutes(since) {
+    var s = Math.max(0, Math.floor((Date.now() - since) / 1000));
+    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  }
+
+  function cell(tr, text) { var td = document.createElement('td'); td.textContent = text; tr.appendChild(td); return td; }
+
+  function renderQueue() {
+    var body = $('queue').querySelector('tbody');
+    body.textContent = '';
+    queue.forEach(function (item) {
+      var tr = document.createElement('tr');
+      tr.className = 'row risk-' + item.risk;
+      tr.dataset.id = item.id;
+      cell(tr, String(item.position));
+      cell(tr, item.risk);
+      cell(tr, (item.reasons || item.signals).join('、'));
+      cell(tr, item.topic);
+      var wait = cell(tr, minutes(item.waitingSince));
+      wait.className = 'wait';
+      wait.dataset.since = item.waitingSince;
+      tr.addEventListener('click', function () { openChat(item.id); });
+      body.appendChild(tr);
+    });
+  }
+
+  function alertNew() {
+    queue.forEach(function (item) {
+      if (item.risk !== 'imminent' || knownImminent[item.id]) return;
+      knownImminent[item.id] = true;
+      try {
+        var ctx = new (window.AudioContext || window.webkitAudioContext)();
+        var osc = ctx.createOscillator();
+        osc.connect(ctx.destination); osc.frequency.value = 880; osc.start(); osc.stop(ctx.currentTime + 0.4);
+      } catch (e) { /* no audio device */ }
+      if (window.Notification && Notification.permission === 'granted') new Notification('紧急对话', { body: (item.reasons || item.signals).join('、') });
+    });
+  }
+
+  function loadQueue() {
+    return api('GET', '/queue').then(function (data) { queue = data.items; renderQueue(); alertNew(); });
+  }
+
+  function openChat(id) {
+    current = id;
+    return api('GET', '/conversations/' + encodeURIComponent(id)).then(function (chat) {
+      $('chat-view').hidden = false;
+      $('chat-id').textContent = chat.id;
+      $('chat-state').textContent = chat.state + (chat.assignee ? ' · ' + chat.assignee : '');
+      var list = $('transcript');
+      list.textContent = '';
+      chat.messages.forEach(function (m) {
+        var li = document.createElement('li');
+        li.className = 'from-' + m.from;
+        li.textContent = m.text;
+        list.appendChild(li);
+      });
+      var notes = $('notes');
+      notes.textContent = '';
+      chat.notes.forEach(function (n) { var li = document.createElement('li'); li.textContent = n.by + ': ' + n.text; notes.appendChild(li); });
+    }, function (err) { status(err.message); });
+  }
+
+  function act(path, body) {
+    if (!current) return;
+    status('');
+    api('POST', '/conversations/' + encodeURIComponent(current) + path, body)
+      .then(function () { return Promise.all([openChat(current), loadQueue()]); })
+      .catch(function (err) { status(err.message); });
+  }
+
+  $('claim').addEventListener('click', function () { act('/claim'); });
+  $('release').addEventListener('click', function () { act('/release'); });
+  $('transfer').addEventListener('click', function () { act('/transfer', { to: $('transfer-to').value }); });
+  $('resolve').addEventListener('click', function () { act('/resolve', { outcome: $('outcome').value }); });
+  $('reply-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = $('reply').value;
+    act('/messages', { text: text });
+    $('reply').value = '';
+  });
+  $('note-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    act('/notes', { text: $('note').value });
+    $('note').value = '';
+  });
+
+  function startWork(user) {
+    $('login').hidden = true;
+    $('work').hidden = false;
+    $('logout').hidden = false;
+    $('who').textContent = user ? user.name + '（' + user.role + '）' : '';
+    if (window.Notification && Notification.permission === 'default') Notification.requestPermission();
+    var events = new EventSource('/console/api/events');
+    events.onmessage = events.onerror = null;
+    ['queue.changed', 'message', 'supervisor.alert'].forEach(function (type) {
+      events.addEventListener(type, function (e) {
+        loadQueue();
+        var data = JSON.parse(e.data);
+        if (current && data.conversationId === current) openChat(current);
+      });
+    });
+    setInterval(function () {
+      Array.prototype.forEach.call(document.querySelectorAll('td.wait'), function (td) { td.textContent = minutes(Number(td.dataset.since)); });
+    }, 1000);
+    return loadQueue();
+  }
+
+  $('login-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var form = e.target;
+    api('POST', '/session', { username: form.username.value, password: form.password.value })
+      .then(function (data) { csrf = data.csrfToken; status(''); return startWork(data.user); })
+      .catch(function (err) { status(err.message); });
+  });
+
+  $('logout').addEventListener('click', function () {
+    api('DELETE', '/session').then(function () { location.reload(); });
+  });
+
+  // A reload keeps the cookie but not the CSRF token: log in again to write.
+  $('login').hidden = false;
+})();
