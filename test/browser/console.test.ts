@@ -1,0 +1,90 @@
+/** The staff console in a real browser: a live imminent chat, a claim, a reply that reaches her, a lost race. */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { addUser } from '../../src/console/accounts.js';
+import { buildTestApp } from '../support/app.js';
+import { browserAvailable, launch } from '../support/browser.js';
+
+const available = browserAvailable();
+
+describe.skipIf(!available)('the staff console in a browser', () => {
+  let app: App;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    app = await buildTestApp();
+    base = `http://127.0.0.1:${(await app.listen()).port}`;
+    await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
+    await addUser(app.store, { name: 'wang', role: 'agent', password: 'another long password', displayName: '王老师' });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function logIn(name: string, password: string): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
+    const page = await (await browser.newContext()).newPage();
+    const dialogs: string[] = [];
+    const errors: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/console`);
+    await page.fill('input[name=username]', name);
+    await page.fill('input[name=password]', password);
+    await page.click('#login-form button');
+    await page.locator('#work').waitFor();
+    return { page, dialogs, errors };
+  }
+
+  async function userChat(text: string): Promise<{ conversationId: string; token: string }> {
+    const s = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+    await fetch(`${base}/v3/directline/conversations/${s.conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text, from: { id: 'u' } }),
+    });
+    return s;
+  }
+
+  it('shows a new imminent chat live; the agent claims and replies and she receives it; a second claim fails clearly', async () => {
+    const li = await logIn('li', 'correct horse battery');
+    const wang = await logIn('wang', 'another long password');
+    const s = await userChat('他现在拿着刀在门口 <img src=x onerror=alert(1)>');
+
+    const row = li.page.locator(`tr[data-id="${s.conversationId}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('class')).toMatch(/risk-imminent/);
+    expect(await row.innerText()).toMatch(/对方手持凶器/);
+
+    // Both agents open the waiting chat; Li claims first.
+    await wang.page.locator(`tr[data-id="${s.conversationId}"]`).click();
+    await wang.page.locator('#transcript li').first().waitFor();
+    await row.click();
+    await li.page.locator('#transcript li').first().waitFor();
+    // The user's markup is shown as text and runs nothing.
+    await li.page.getByText('<img src=x onerror=alert(1)>', { exact: false }).first().waitFor();
+    expect(await li.page.locator('#transcript img').count()).toBe(0);
+
+    await li.page.click('#claim');
+    await li.page.getByText('agent · li').waitFor();
+    await wang.page.click('#claim');
+    await wang.page.getByText('someone else has taken this chat').waitFor();
+
+    await li.page.fill('#reply', '我是李老师，你现在能到邻居家去吗？');
+    await li.page.click('#reply-form button');
+    const reply = async () => {
+      const res = await fetch(`${base}/v3/directline/conversations/${s.conversationId}/activities`, { headers: { authorization: `Bearer ${s.token}` } });
+      return ((await res.json()) as { activities: { text?: string }[] }).activities.map((a) => a.text ?? '');
+    };
+    await expect.poll(reply, { timeout: 10_000 }).toContain('我是李老师，你现在能到邻居家去吗？');
+    expect(li.dialogs).toEqual([]);
+    expect(li.errors).toEqual([]);
+    expect(wang.dialogs).toEqual([]);
+  });
+});
