@@ -12,7 +12,8 @@ import { SIGNAL_LABELS } from '../safety/screen.js';
 import type { Store } from '../store/store.js';
 import { BadRequestError, clientAddress, readJsonBody } from '../channels/http-util.js';
 import { securityHeaders } from '../channels/widget.js';
-import type { Role } from './accounts.js';
+import { AccountError, addUser, ROLES, type Role } from './accounts.js';
+import type { FaqSet } from '../faq/schema.js';
 import { verifyPassword } from './passwords.js';
 import { Sessions, type StaffSession } from './sessions.js';
 import type { ConsoleEvents } from './events.js';
@@ -30,6 +31,7 @@ const login = z.object({ username: z.string().min(1).max(64), password: z.string
 const text = z.object({ text: z.string().trim().min(1, 'text is empty').max(5000, 'text longer than 5,000 characters') });
 const transfer = z.object({ to: z.string().min(1).max(64) });
 const OUTCOMES = ['information_given', 'referred_police', 'referred_court', 'referred_shelter', 'referred_legal_aid', 'referred_counselling', 'referred_hospital', 'follow_up_agreed', 'safe_callback_consented'] as const;
+const newUser = z.object({ name: z.string(), displayName: z.string().max(64).optional(), role: z.enum(ROLES), password: z.string().max(1024) });
 const resolve = z.object({ outcome: z.enum(OUTCOMES), safeCallbackTime: z.string().max(200).optional() });
 
 class HttpError extends Error {
@@ -56,6 +58,7 @@ export interface ConsoleDeps {
   handoff: Handoff;
   sessions: Sessions;
   events: ConsoleEvents;
+  faq: () => FaqSet;
   log: Logger;
   clock: () => number;
 }
@@ -147,7 +150,7 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     res.send(200, { id, state: record.state, risk: record.risk, signals: record.signals, assignee: record.assignee ?? null, messages, notes: (record.meta.notes as unknown[]) ?? [] });
   });
 
-  const agentOf = (s: StaffSession) => ({ name: s.user.name, displayName: s.user.displayName });
+  const agentOf = (s: StaffSession) => ({ name: s.user.name, displayName: s.user.displayName, mayReassign: RANK[s.user.role] >= RANK.supervisor });
 
   route('post', '/console/api/conversations/:id/claim', 'agent', async (req, res, session) => {
     const record = await handoff.claim(String(req.params.id), agentOf(session));
@@ -190,6 +193,23 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
 
   route('get', '/console/api/events', 'agent', async (req, res) => {
     deps.events.open(req, res);
+  });
+
+  // Canned replies: the current FAQ answers, in both languages, for the agent to adapt.
+  route('get', '/console/api/canned', 'agent', async (_req, res) => {
+    res.send(200, { items: Object.values(deps.faq()).filter((e) => e.intent !== 'out_of_scope').map((e) => ({ topic: e.intent, zh: e.zh, en: e.en })) });
+  });
+
+  route('post', '/console/api/users', 'admin', async (req, res, session) => {
+    const input = await body(req, newUser);
+    try {
+      const user = await addUser(store, input, clock());
+      await store.appendAudit({ at: clock(), actor: session.user.name, action: 'add_user', detail: `${user.name} (${user.role})` });
+      res.send(201, { name: user.name, displayName: user.displayName, role: user.role });
+    } catch (err) {
+      if (err instanceof AccountError) throw new HttpError(400, err.message);
+      throw err;
+    }
   });
 
   route('get', '/console/api/audit', 'supervisor', async (_req, res) => {

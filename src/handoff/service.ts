@@ -13,6 +13,8 @@ import { HANDOFF_TEXT } from './messages.js';
 export interface Agent {
   name: string;
   displayName: string;
+  /** A supervisor may release or transfer a chat that someone else holds. */
+  mayReassign?: boolean;
 }
 
 export interface QueueView extends QueueItem {
@@ -81,14 +83,14 @@ export class Handoff {
   }
 
   async release(conversationId: string, agent: Agent): Promise<ConversationRecord> {
-    const record = await this.deps.conversations.move(conversationId, { type: 'release' }, { guard: (r) => this.mustHold(r, agent) });
+    const record = await this.deps.conversations.move(conversationId, { type: 'release' }, { guard: (r) => this.mustHold(r, agent, true) });
     await this.changed(conversationId);
     return record;
   }
 
   async transfer(conversationId: string, agent: Agent, to: Agent): Promise<ConversationRecord> {
     const record = await this.deps.conversations.move(conversationId, { type: 'transfer', to: to.name }, {
-      guard: (r) => this.mustHold(r, agent),
+      guard: (r) => this.mustHold(r, agent, true),
       update: (r) => {
         r.meta = { ...r.meta, assigneeDisplayName: to.displayName };
       },
@@ -152,7 +154,8 @@ export class Handoff {
     }
   }
 
-  private mustHold(record: ConversationRecord, agent: Agent): void {
+  private mustHold(record: ConversationRecord, agent: Agent, reassigning = false): void {
+    if (reassigning && agent.mayReassign && record.state === 'agent') return;
     if (record.state !== 'agent' || record.assignee !== agent.name) {
       throw new NotAssigneeError(`conversation ${record.id} is not held by ${agent.name}`);
     }

@@ -12,6 +12,8 @@ beforeAll(async () => {
   await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
   await addUser(app.store, { name: 'wang', role: 'agent', password: 'another long password', displayName: '王老师' });
   await addUser(app.store, { name: 'zhao', role: 'supervisor', password: 'supervisor password 1', displayName: '赵主任' });
+  await addUser(app.store, { name: 'sun', role: 'supervisor', password: 'supervisor password 2', displayName: '孙主任' });
+  await addUser(app.store, { name: 'boss', role: 'admin', password: 'the admin password', displayName: '管理员' });
 });
 afterAll(async () => {
   await app.close();
@@ -127,6 +129,36 @@ describe('the staff console API', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(res.headers.get('content-security-policy')).not.toMatch(/unsafe-inline/);
     expect(await res.text()).toMatch(/user add NAME --role admin/);
+  });
+});
+
+describe('supervisors and admins', () => {
+  it('lets a supervisor reassign a chat someone else holds', async () => {
+    const li = await login('li', 'correct horse battery');
+    const sun = await login('sun', 'supervisor password 2');
+    const id = await chatNeedingAPerson();
+    expect((await call(li, 'POST', `/conversations/${id}/claim`)).status).toBe(200);
+    const wang = await login('wang', 'another long password');
+    expect((await call(wang, 'POST', `/conversations/${id}/transfer`, { to: 'wang' })).status).toBe(403);
+    expect((await call(sun, 'POST', `/conversations/${id}/transfer`, { to: 'wang' })).status).toBe(200);
+    expect((await app.conversations.get(id))?.assignee).toBe('wang');
+  });
+
+  it('offers the FAQ answers as canned replies', async () => {
+    const li = await login('li', 'correct horse battery');
+    const { items } = (await (await call(li, 'GET', '/canned')).json()) as { items: { topic: string; zh: { text: string } }[] };
+    expect(items.find((i) => i.topic === 'legal_aid')?.zh.text).toMatch(/12348/);
+  });
+
+  it('lets only an admin add staff, refusing a weak password with a clear message', async () => {
+    const sun = await login('sun', 'supervisor password 2');
+    expect((await call(sun, 'POST', '/users', { name: 'chen', role: 'agent', password: 'a long enough password' })).status).toBe(403);
+    const boss = await login('boss', 'the admin password');
+    const weak = await call(boss, 'POST', '/users', { name: 'chen', role: 'agent', password: 'short' });
+    expect(weak.status).toBe(400);
+    expect(((await weak.json()) as { error: string }).error).toMatch(/12/);
+    expect((await call(boss, 'POST', '/users', { name: 'chen', role: 'agent', password: 'a long enough password', displayName: '陈老师' })).status).toBe(201);
+    await login('chen', 'a long enough password');
   });
 });
 
