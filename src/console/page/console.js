@@ -109,7 +109,23 @@
     $('note').value = '';
   });
 
+  function loadCanned() {
+    api('GET', '/canned').then(function (data) {
+      var select = $('canned');
+      data.items.forEach(function (item) {
+        var option = document.createElement('option');
+        option.value = item.zh.text;
+        option.textContent = item.zh.title;
+        select.appendChild(option);
+      });
+    });
+  }
+  $('canned').addEventListener('change', function (e) {
+    if (e.target.value) $('reply').value = e.target.value;
+  });
+
   function startWork(user) {
+    loadCanned();
     $('login').hidden = true;
     $('work').hidden = false;
     $('logout').hidden = false;
@@ -121,6 +137,7 @@
       events.addEventListener(type, function (e) {
         loadQueue();
         var data = JSON.parse(e.data);
+        if (type === 'supervisor.alert' && user && user.role !== 'agent') status('有对话等待超过时限：' + data.conversationId);
         if (current && data.conversationId === current) openChat(current);
       });
     });
