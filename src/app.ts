@@ -12,6 +12,7 @@ import { loadCorpus, type Corpus } from './nlu/corpus.js';
 import { IntentModel } from './nlu/model.js';
 import { loadFaq } from './faq/load.js';
 import type { FaqSet } from './faq/schema.js';
+import { FaqCatalog } from './faq/catalog.js';
 import { Conversations } from './handoff/conversations.js';
 import { withMessageEvents } from './handoff/events.js';
 import { Handoff, type Deliver } from './handoff/service.js';
@@ -25,7 +26,9 @@ import { mountHealth } from './channels/health.js';
 import { mountDirectLine } from './channels/directline.js';
 import { TokenSigner } from './channels/tokens.js';
 import { mountWidget } from './channels/widget.js';
-import { mountConsoleApi, PRESENCE_KEY } from './console/api.js';
+import { mountConsoleApi } from './console/api.js';
+import { mountFaqApi } from './console/faq-api.js';
+import { createRouter, PRESENCE_KEY } from './console/routes.js';
 import { mountConsolePage } from './console/page.js';
 import { Sessions } from './console/sessions.js';
 import { ConsoleEvents } from './console/events.js';
@@ -51,6 +54,8 @@ export interface App {
   store: Store;
   corpus: Corpus;
   faq: () => FaqSet;
+  /** The FAQ as published: seed files plus admins' versions in the store. */
+  catalog: FaqCatalog;
   model: IntentModel;
   conversations: Conversations;
   handoff: Handoff;
@@ -71,14 +76,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? Date.now;
   // Data files are validated before anything starts: a bad file stops start-up with its name and field.
-  const faqSet = loadFaq(options.faqDir ?? resolve(PROJECT_ROOT, 'faq'));
+  const seedFaq = loadFaq(options.faqDir ?? resolve(PROJECT_ROOT, 'faq'));
   const corpus = loadCorpus(options.intentsDir ?? resolve(PROJECT_ROOT, 'intents'));
   // Every stored message announces itself to staff consoles on every instance.
   const store = withMessageEvents(options.store ?? createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays }));
-  const faq = () => faqSet;
 
   const model = new IntentModel({ cacheDir: resolve(PROJECT_ROOT, config.nluCacheDir), log, inline: options.trainInline });
-  const modelReady = model.load(corpus);
+  // Answers swap at once when an admin publishes; the model retrains off the request path and swaps when ready.
+  let faqSet = seedFaq;
+  const faq = () => faqSet;
+  const catalog = new FaqCatalog({ history: store, seed: { faq: seedFaq, corpus }, clock });
+  catalog.on('change', (snapshot) => {
+    faqSet = snapshot.faq;
+    log.info({ versions: snapshot.versions }, 'FAQ versions published');
+    model.load(snapshot.corpus).catch((err: unknown) => log.error({ err }, 'retraining the intent model failed'));
+  });
+  catalog.on('readError', (err, intent) => log.error({ err, intent }, 'could not read a published FAQ version'));
+  // The seed model starts at once (usually from the cache); the published versions follow from the store.
+  model.load(corpus).catch(() => undefined);
+  const modelReady = (async () => {
+    await catalog.start().catch((err: unknown) => log.error({ err }, 'could not load published FAQ versions; answering from the seed files'));
+    await model.load(catalog.current().corpus);
+  })();
   modelReady.catch((err: unknown) => log.error({ err }, 'intent model failed to load'));
 
   const conversations = new Conversations(store, clock);
@@ -118,6 +137,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const sessions = new Sessions(store, { secureCookie: config.cookieSecure, clock });
   const consoleEvents = new ConsoleEvents(store);
   mountConsoleApi(server, { store, conversations, handoff, sessions, events: consoleEvents, faq, log, clock });
+  mountFaqApi(createRouter(server, { store, sessions, log, clock }), {
+    catalog,
+    store,
+    training: () => model.training,
+    reviewMonths: config.faqReviewMonths,
+    timeZone: config.timeZone,
+    clock,
+  });
   mountConsolePage(server);
 
   return {
@@ -126,6 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     store,
     corpus,
     faq,
+    catalog,
     model,
     conversations,
     handoff,
@@ -152,6 +180,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     close: async () => {
       if (ticker) clearInterval(ticker);
       await consoleEvents.stop();
+      await catalog.stop();
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();
     },

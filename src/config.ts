@@ -18,6 +18,17 @@ const schema = z.object({
   RETENTION_DAYS: intFrom(1, 3650).default(30),
   QUEUE_TIMEOUT_MINUTES: intFrom(1, 1440).default(10),
   FAQ_REVIEW_MONTHS: intFrom(1, 60).default(6),
+  TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a time zone name such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
   NLU_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.6),
   NLU_CACHE_DIR: z.string().min(1).default('.cache/nlu'),
   MICROSOFT_APP_ID: z.string().default(''),
@@ -41,6 +52,8 @@ export interface Config {
   retentionDays: number;
   queueTimeoutMinutes: number;
   faqReviewMonths: number;
+  /** Dates shown and stored (review dates, report periods) are calendar dates in this zone. */
+  timeZone: string;
   nluMinScore: number;
   nluCacheDir: string;
   bot: {
@@ -86,6 +99,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     retentionDays: e.RETENTION_DAYS,
     queueTimeoutMinutes: e.QUEUE_TIMEOUT_MINUTES,
     faqReviewMonths: e.FAQ_REVIEW_MONTHS,
+    timeZone: e.TIME_ZONE,
     nluMinScore: e.NLU_MIN_SCORE,
     nluCacheDir: e.NLU_CACHE_DIR,
     bot: {

@@ -11,7 +11,7 @@ import type { FaqSet } from '../faq/schema.js';
 import type { Logger } from '../log.js';
 import type { Classification } from '../core/types.js';
 import { detectLocale } from '../nlu/text.js';
-import { MESSAGES } from './messages.js';
+import { answerWording, MESSAGES } from './messages.js';
 
 export interface Reply {
   kind: 'welcome' | 'answer' | 'menu' | 'offer_human' | 'handoff' | 'emergency' | 'failure' | 'unreadable';
@@ -165,7 +165,7 @@ export class Dialogue {
       case 'answer':
       case 'offer_human': {
         if (decision.topic) {
-          const answer = renderAnswer(faq, faq[decision.topic], locale, this.wording(locale));
+          const answer = renderAnswer(faq, faq[decision.topic], locale, answerWording(locale));
           out.push({ kind: 'answer', ...answer });
         } else if (decision.miss === 'out_of_scope') {
           out.push({ kind: 'menu', text: faq.out_of_scope[locale].text, buttons: [] });
@@ -268,9 +268,5 @@ export class Dialogue {
 
   private humanButton(locale: Locale): Button {
     return { title: MESSAGES.humanButton[locale], value: MESSAGES.humanButton[locale] };
-  }
-
-  private wording(locale: Locale) {
-    return { basis: MESSAGES.basis[locale], reviewed: MESSAGES.reviewed[locale], generalInfo: MESSAGES.generalInfo[locale] };
   }
 }

@@ -1,5 +1,6 @@
 /** The bot's own words (everything that is not an FAQ answer), in both locales. */
 import type { Locale } from '../core/types.js';
+import type { AnswerWording } from '../faq/render.js';
 
 export type Localized = Record<Locale, string>;
 
@@ -72,3 +73,8 @@ export const MESSAGES = {
   reviewed: { zh: '更新于 ', en: 'Last reviewed ' },
   humanButton: { zh: '转人工', en: 'Talk to a person' },
 } satisfies Record<string, Localized>;
+
+/** The framing of every FAQ answer (its legal basis, the general-information note, the review date). */
+export function answerWording(locale: Locale): AnswerWording {
+  return { basis: MESSAGES.basis[locale], reviewed: MESSAGES.reviewed[locale], generalInfo: MESSAGES.generalInfo[locale] };
+}

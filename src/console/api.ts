@@ -4,28 +4,22 @@
  */
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { IllegalTransitionError } from '../core/conversation.js';
-import { ConversationConflictError, ConversationNotFoundError, type Conversations } from '../handoff/conversations.js';
-import { ClaimConflictError, NotAssigneeError, type Handoff } from '../handoff/service.js';
+import type { Conversations } from '../handoff/conversations.js';
+import type { Handoff } from '../handoff/service.js';
 import type { Logger } from '../log.js';
 import { SIGNAL_LABELS } from '../safety/screen.js';
 import type { Store } from '../store/store.js';
-import { BadRequestError, clientAddress, readJsonBody } from '../channels/http-util.js';
+import { clientAddress } from '../channels/http-util.js';
 import { securityHeaders } from '../channels/widget.js';
-import { AccountError, addUser, ROLES, type Role } from './accounts.js';
+import { AccountError, addUser, ROLES } from './accounts.js';
 import type { FaqSet } from '../faq/schema.js';
 import { verifyPassword } from './passwords.js';
-import { Sessions, type StaffSession } from './sessions.js';
+import type { Sessions, StaffSession } from './sessions.js';
 import type { ConsoleEvents } from './events.js';
+import { API_CSP, body, createRouter, HttpError, PRESENCE_KEY, PRESENCE_SECONDS, RANK, sendError } from './routes.js';
 
-const RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
 const LOGIN_ATTEMPTS = 10;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
-const MAX_BODY = 32 * 1024;
-/** Staff were active within this long: chats needing a person are queued rather than sent to 12338. */
-export const PRESENCE_SECONDS = 5 * 60;
-export const PRESENCE_KEY = 'console:presence';
-const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const text = z.object({ text: z.string().trim().min(1, 'text is empty').max(5000, 'text longer than 5,000 characters') });
@@ -33,24 +27,6 @@ const transfer = z.object({ to: z.string().min(1).max(64) });
 const OUTCOMES = ['information_given', 'referred_police', 'referred_court', 'referred_shelter', 'referred_legal_aid', 'referred_counselling', 'referred_hospital', 'follow_up_agreed', 'safe_callback_consented'] as const;
 const newUser = z.object({ name: z.string(), displayName: z.string().max(64).optional(), role: z.enum(ROLES), password: z.string().max(1024) });
 const resolve = z.object({ outcome: z.enum(OUTCOMES), safeCallbackTime: z.string().max(200).optional() });
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function body<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  const parsed = schema.safeParse(await readJsonBody(req, MAX_BODY));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 export interface ConsoleDeps {
   store: Store;
@@ -66,35 +42,7 @@ export interface ConsoleDeps {
 export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
   const { store, conversations, handoff, sessions, log, clock } = deps;
 
-  type Handler = (req: Request, res: Response, session: StaffSession) => Promise<void>;
-
-  /** Every route: security headers, a session of at least `role`, the CSRF token on writes, errors as JSON. */
-  function route(method: 'get' | 'post' | 'del', path: string, role: Role, handler: Handler): void {
-    server[method](path, async (req: Request, res: Response) => {
-      securityHeaders(res, API_CSP);
-      try {
-        const session = await sessions.get(req);
-        if (!session) throw new HttpError(401, 'log in first');
-        if (method !== 'get' && !Sessions.csrfValid(req, session)) throw new HttpError(403, 'missing or wrong X-CSRF-Token');
-        if (RANK[session.user.role] < RANK[role]) throw new HttpError(403, `needs the ${role} role`);
-        await store.putSession(PRESENCE_KEY, { at: clock() }, PRESENCE_SECONDS);
-        await handler(req, res, session);
-      } catch (err) {
-        sendError(res, err);
-      }
-    });
-  }
-
-  function sendError(res: Response, err: unknown): void {
-    if (err instanceof HttpError) return void res.send(err.status, { error: err.message });
-    if (err instanceof BadRequestError) return void res.send(err.status, { error: err.message });
-    if (err instanceof ClaimConflictError) return void res.send(409, { error: 'someone else has taken this chat' });
-    if (err instanceof NotAssigneeError) return void res.send(403, { error: 'only the person holding this chat can do that' });
-    if (err instanceof IllegalTransitionError || err instanceof ConversationConflictError) return void res.send(409, { error: err.message });
-    if (err instanceof ConversationNotFoundError) return void res.send(404, { error: 'no such conversation' });
-    log.error({ err }, 'console request failed');
-    res.send(500, { error: 'internal error' });
-  }
+  const route = createRouter(server, deps);
 
   server.post('/console/api/session', async (req: Request, res: Response) => {
     securityHeaders(res, API_CSP);
@@ -114,7 +62,7 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
       await store.appendAudit({ at: clock(), actor: user.name, action: 'login' });
       res.send(200, { user: { name: user.name, role: user.role }, csrfToken: session.csrfToken });
     } catch (err) {
-      sendError(res, err);
+      sendError(res, err, log);
     }
   });
 

@@ -3,7 +3,7 @@
  * hash, and swapped in atomically so a request is always answered by a whole model, old or new.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Classification, Locale } from '../core/types.js';
@@ -41,6 +41,16 @@ export function trainInWorker(corpus: Corpus): Promise<string> {
   });
 }
 
+const KEEP_CACHED_MODELS = 10;
+
+/** Every published FAQ version may leave a model file; keep the newest few. */
+async function prune(cacheDir: string): Promise<void> {
+  const files = (await readdir(cacheDir)).filter((f) => /^model-[0-9a-f]+\.json$/.test(f)).map((f) => join(cacheDir, f));
+  const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(f)).mtimeMs })));
+  dated.sort((a, b) => b.t - a.t);
+  await Promise.all(dated.slice(KEEP_CACHED_MODELS).map(({ f }) => unlink(f).catch(() => undefined)));
+}
+
 export interface IntentModelOptions {
   cacheDir?: string | undefined;
   log: Logger;
@@ -50,6 +60,9 @@ export interface IntentModelOptions {
 
 export class IntentModel {
   private current: IntentClassifier | undefined;
+  private currentHash: string | undefined;
+  private latest = 0;
+  private readonly inFlight = new Map<string, Promise<IntentClassifier>>();
 
   constructor(private readonly options: IntentModelOptions) {}
 
@@ -57,11 +70,34 @@ export class IntentModel {
     return this.current !== undefined;
   }
 
-  /** Resolves when the model for this corpus is live; the previous one answers until then. */
-  load(corpus: Corpus): Promise<void> {
-    return this.build(corpus).then((classifier) => {
+  /** A newer corpus is being trained; the live model keeps answering meanwhile. */
+  get training(): boolean {
+    return this.inFlight.size > 0;
+  }
+
+  /**
+   * Resolves when the model for this corpus is live; the previous one answers until then. When corpora arrive
+   * faster than training, only the newest one is swapped in.
+   */
+  async load(corpus: Corpus): Promise<void> {
+    const hash = corpusHash(corpus);
+    const generation = ++this.latest;
+    if (hash === this.currentHash) return;
+    let pending = this.inFlight.get(hash);
+    if (!pending) {
+      pending = this.build(corpus, hash).finally(() => this.inFlight.delete(hash));
+      this.inFlight.set(hash, pending);
+    }
+    const classifier = await pending;
+    if (generation === this.latest) {
       this.current = classifier;
-    });
+      this.currentHash = hash;
+    }
+  }
+
+  /** Resolves when no newer model is training (tests and benchmarks wait on it). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
   }
 
   async classify(text: string, locale?: Locale): Promise<Classification> {
@@ -69,9 +105,8 @@ export class IntentModel {
     return this.current.classify(text, locale);
   }
 
-  private async build(corpus: Corpus): Promise<IntentClassifier> {
+  private async build(corpus: Corpus, hash: string): Promise<IntentClassifier> {
     const { cacheDir, log } = this.options;
-    const hash = corpusHash(corpus);
     const file = cacheDir ? join(cacheDir, `model-${hash}.json`) : undefined;
     if (file) {
       try {
@@ -91,6 +126,7 @@ export class IntentModel {
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, model);
         await rename(tmp, file);
+        await prune(cacheDir);
       } catch (err) {
         log.warn({ err }, 'could not cache the intent model');
       }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
+import { staffClient } from '../support/staff.js';
 
 let app: App;
 let base: string;
@@ -19,28 +20,7 @@ afterAll(async () => {
   await app.close();
 });
 
-interface Staff {
-  cookie: string;
-  csrf: string;
-}
-
-async function login(username: string, password: string): Promise<Staff> {
-  const res = await fetch(`${base}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get('set-cookie')!;
-  expect(cookie).toMatch(/HttpOnly/);
-  expect(cookie).toMatch(/SameSite=Strict/);
-  const body = (await res.json()) as { csrfToken: string; user: { name: string; role: string } };
-  expect(body.user.name).toBe(username);
-  return { cookie: cookie.split(';')[0]!, csrf: body.csrfToken };
-}
-
-function call(staff: Staff | undefined, method: string, path: string, body?: unknown, csrf = true) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (staff) headers.cookie = staff.cookie;
-  if (staff && csrf) headers['x-csrf-token'] = staff.csrf;
-  return fetch(`${base}/console/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-}
+const { login, call } = staffClient(() => base);
 
 async function chatNeedingAPerson(): Promise<string> {
   const s = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
