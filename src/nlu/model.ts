@@ -3,7 +3,7 @@
  * hash, and swapped in atomically so a request is always answered by a whole model, old or new.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Classification, Locale } from '../core/types.js';
@@ -22,13 +22,21 @@ export function corpusHash(corpus: Corpus): string {
   return createHash('sha256').update(MODEL_FORMAT).update(JSON.stringify(corpus)).digest('hex').slice(0, 16);
 }
 
+/**
+ * The worker runs TypeScript through tsx's API: `--import tsx` in a worker's execArgv does not register the
+ * loader there on Node 20, so the worker imports tsx itself, then the training module.
+ */
+const WORKER_BOOT = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.module, workerData.module));
+`;
+
 /** Trains in a worker thread so that the event loop keeps answering while it runs. */
 export function trainInWorker(corpus: Corpus): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./train-worker.ts', import.meta.url), {
-      workerData: corpus,
-      // The worker runs TypeScript through tsx, like the service itself.
-      execArgv: ['--import', 'tsx'],
+    const worker = new Worker(WORKER_BOOT, {
+      eval: true,
+      workerData: { corpus, tsx: import.meta.resolve('tsx/esm/api'), module: new URL('./train-worker.ts', import.meta.url).href },
     });
     worker.once('message', (model: string) => {
       resolve(model);
@@ -37,6 +45,7 @@ export function trainInWorker(corpus: Corpus): Promise<string> {
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`training worker exited with code ${code}`));
+      else reject(new Error('training worker exited without a model'));
     });
   });
 }
@@ -111,6 +120,9 @@ export class IntentModel {
     if (file) {
       try {
         const classifier = await IntentClassifier.fromModel(await readFile(file, 'utf8'), corpus);
+        // Marks it as recently used, so that pruning keeps it.
+        const now = new Date();
+        await utimes(file, now, now).catch(() => undefined);
         log.info({ hash }, 'intent model loaded from cache');
         return classifier;
       } catch {

@@ -3,5 +3,5 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IntentClassifier } from './classifier.js';
 import type { Corpus } from './corpus.js';
 
-const classifier = await IntentClassifier.train(workerData as Corpus);
+const classifier = await IntentClassifier.train((workerData as { corpus: Corpus }).corpus);
 parentPort!.postMessage(classifier.toModel());
