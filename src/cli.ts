@@ -9,6 +9,8 @@ import { decide } from './core/policy.js';
 import { LOCALES, type Action } from './core/types.js';
 import { DataFileError } from './data-file.js';
 import { loadFaq } from './faq/load.js';
+import { FaqCatalog } from './faq/catalog.js';
+import { checkFaqSet, writeFaqFiles } from './faq/files.js';
 import { createLogger } from './log.js';
 import { loadCorpus } from './nlu/corpus.js';
 import { screenConversation, screenMessage } from './safety/screen.js';
@@ -21,7 +23,8 @@ import type { TurnResult } from './bot/dialogue.js';
 const USAGE = `usage: npm run --silent cli -- <command>
   classify                 JSON lines {"id"?, "text", "locale"?} on stdin -> one result line each
   converse                 JSON lines {"id"?, "locale"?, "turns": [...]} -> {"id", "actions"} each
-  faq check                validate faq/ and intents/; exits non-zero naming the file and field
+  faq check [DIR]          validate DIR/faq and DIR/intents (default: the project's); exits non-zero naming the file and field
+  faq export DIR           write the published FAQ (from the store of REDIS_URL) to DIR/faq and DIR/intents
   user add NAME --role R   create a staff account (agent, supervisor, admin); password on stdin`;
 
 const id = z.union([z.string(), z.number()]).optional();
@@ -116,11 +119,48 @@ async function converse(): Promise<void> {
   await app.close();
 }
 
-function faqCheck(): void {
-  const faq = loadFaq(resolve(PROJECT_ROOT, 'faq'));
-  const corpus = loadCorpus(resolve(PROJECT_ROOT, 'intents'));
+function faqCheck(dir = PROJECT_ROOT): void {
+  const faq = loadFaq(resolve(dir, 'faq'));
+  const corpus = loadCorpus(resolve(dir, 'intents'));
+  checkFaqSet(dir, faq, corpus);
   const counts = LOCALES.map((l) => `${l} ${Object.values(corpus[l]).reduce((s, u) => s + (u?.length ?? 0), 0)}`);
   process.stdout.write(`ok: ${Object.keys(faq).length} answers in zh and en; training utterances: ${counts.join(', ')}\n`);
+}
+
+async function faqExport(dir: string | undefined): Promise<number> {
+  if (!dir) {
+    process.stderr.write('usage: npm run cli -- faq export DIR\n');
+    return 2;
+  }
+  const config = loadConfig();
+  if (!config.redisUrl) {
+    process.stderr.write(
+      "Without REDIS_URL the edits live only in the running service's memory, which this command cannot reach.\n" +
+        'Set REDIS_URL to the store of the service whose published FAQ you want to export.\n',
+    );
+    return 2;
+  }
+  const store = createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays });
+  try {
+    const catalog = new FaqCatalog({
+      history: store,
+      seed: { faq: loadFaq(resolve(PROJECT_ROOT, 'faq')), corpus: loadCorpus(resolve(PROJECT_ROOT, 'intents')) },
+      clock: Date.now,
+    });
+    catalog.on('readError', (err, intent) => {
+      throw new Error(`cannot read the published version of ${intent}: ${(err as Error).message}`);
+    });
+    await catalog.refresh();
+    const { faq, corpus, versions } = catalog.current();
+    const target = resolve(dir);
+    writeFaqFiles(target, faq, corpus);
+    const edited = Object.entries(versions).filter(([, v]) => v > 0);
+    process.stdout.write(`wrote ${target}/faq (28 answers) and ${target}/intents (zh, en); ${edited.length} topics differ from the seed: ${edited.map(([t, v]) => `${t} v${v}`).join(', ') || 'none'}\n`);
+    faqCheck(target);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 async function userAdd(args: string[]): Promise<number> {
@@ -173,9 +213,10 @@ async function run(args: string[]): Promise<number> {
       return 0;
     case 'faq':
       if (sub === 'check') {
-        faqCheck();
+        faqCheck(args[2] ? resolve(args[2]) : undefined);
         return 0;
       }
+      if (sub === 'export') return faqExport(args[2]);
       break;
   }
   process.stderr.write(`${USAGE}\n`);

@@ -1,20 +1,27 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
+import { FaqCatalog } from '../../src/faq/catalog.js';
+import { parseEdit } from '../../src/faq/document.js';
+import { loadFaq } from '../../src/faq/load.js';
+import { loadCorpus } from '../../src/nlu/corpus.js';
+import { RedisStore } from '../../src/store/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
 
-function cli(args: string[], input = '', cwd = PROJECT_ROOT) {
+function cli(args: string[], input = '', cwd = PROJECT_ROOT, env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(cwd, 'src/cli.ts'), ...args], {
     cwd,
     input,
     encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'warn', REDIS_URL: '' },
+    env: { ...process.env, LOG_LEVEL: 'warn', REDIS_URL: '', ...env },
     timeout: 120_000,
   });
-  const lines = run.stdout.trim() ? run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
-  return { status: run.status, lines, stderr: run.stderr };
+  const json = args[0] === 'classify' || args[0] === 'converse';
+  const lines = json && run.stdout.trim() ? run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  return { status: run.status, lines, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe('cli classify', () => {
@@ -60,25 +67,88 @@ describe('cli converse', () => {
 
 describe('cli faq check', () => {
   it('passes on the repository data', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'faq', 'check'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const run = cli(['faq', 'check']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/28 answers/);
   });
 
   it('fails naming the file and the field at fault', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hotline-faq-'));
+    const dir = copyOfFaq();
     try {
-      for (const d of ['src', 'faq', 'intents', 'node_modules', 'package.json']) {
-        if (d === 'node_modules') spawnSync('ln', ['-s', join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules')]);
-        else cpSync(join(PROJECT_ROOT, d), join(dir, d), { recursive: true });
-      }
       const file = join(dir, 'faq', 'legal_aid.json');
       writeFileSync(file, JSON.stringify({ intent: 'legal_aid', lastReviewed: 'yesterday', reviewer: 'x', followUps: [], zh: { title: 'a', text: 'b', cites: [] }, en: { title: 'a', text: 'b', cites: [] } }));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'faq', 'check'], { cwd: dir, encoding: 'utf8' });
+      const run = cli(['faq', 'check', dir]);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toMatch(/legal_aid\.json: lastReviewed: must be a date/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a training sentence that teaches two topics, naming the file, topic and line', () => {
+    const dir = copyOfFaq();
+    try {
+      const file = join(dir, 'intents', 'zh.json');
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { utterances: Record<string, string[]> };
+      data.utterances.shelter!.push(data.utterances.legal_aid![0]!);
+      writeFileSync(file, JSON.stringify(data));
+      const run = cli(['faq', 'check', dir]);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(new RegExp(`intents/zh\\.json: utterances\\.(shelter|legal_aid)\\.\\d+: .* already trains (shelter|legal_aid)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function copyOfFaq(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-faq-'));
+  for (const d of ['faq', 'intents']) cpSync(join(PROJECT_ROOT, d), join(dir, d), { recursive: true });
+  return dir;
+}
+
+describe('cli faq export', () => {
+  it('explains that it needs the store of REDIS_URL', () => {
+    const run = cli(['faq', 'export', tmpdir()]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/REDIS_URL/);
+  });
+
+  describe.skipIf(!redisAvailable())('with Redis', () => {
+    let server: RedisServer;
+    beforeAll(async () => {
+      server = await startRedis();
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('writes the seed back byte for byte, then the published edits, in a form that faq check accepts', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'hotline-export-'));
+      const env = { REDIS_URL: server.url, TOKEN_SECRET: 'x'.repeat(32) };
+      try {
+        const first = cli(['faq', 'export', out], '', PROJECT_ROOT, env);
+        expect(first.status).toBe(0);
+        for (const f of ['faq/legal_aid.json', 'faq/shelter.json', 'intents/zh.json', 'intents/en.json']) {
+          expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(PROJECT_ROOT, f), 'utf8'));
+        }
+
+        const store = new RedisStore({ url: server.url, retentionDays: 1 });
+        const catalog = new FaqCatalog({ history: store, seed: { faq: loadFaq(join(PROJECT_ROOT, 'faq')), corpus: loadCorpus(join(PROJECT_ROOT, 'intents')) }, clock: Date.now });
+        const head = await catalog.get('legal_aid');
+        const { entry, utterances } = head.doc;
+        await catalog.save('legal_aid', 0, parseEdit({ followUps: entry.followUps, zh: { ...entry.zh, text: '新的答案文本' }, en: entry.en, utterances: { zh: [...utterances.zh, '律师费谁来出'], en: utterances.en } }), 'boss');
+        await store.close();
+
+        const second = cli(['faq', 'export', out], '', PROJECT_ROOT, env);
+        expect(second.status).toBe(0);
+        expect(second.stdout).toMatch(/legal_aid v1/);
+        expect((JSON.parse(readFileSync(join(out, 'faq/legal_aid.json'), 'utf8')) as { zh: { text: string } }).zh.text).toBe('新的答案文本');
+        expect((JSON.parse(readFileSync(join(out, 'intents/zh.json'), 'utf8')) as { utterances: { legal_aid: string[] } }).utterances.legal_aid).toContain('律师费谁来出');
+        expect(cli(['faq', 'check', out]).status).toBe(0);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
   });
 });
