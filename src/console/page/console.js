@@ -16,7 +16,7 @@
       .then(function (res) {
         return res.text().then(function (t) {
           var data = t ? JSON.parse(t) : {};
-          if (!res.ok) { var err = new Error(data.error || ('HTTP ' + res.status)); err.status = res.status; throw err; }
+          if (!res.ok) { var err = new Error(data.error || ('HTTP ' + res.status)); err.status = res.status; err.data = data; throw err; }
           return data;
         });
       });
@@ -124,11 +124,36 @@
     if (e.target.value) $('reply').value = e.target.value;
   });
 
+  var RANK = { agent: 0, supervisor: 1, admin: 2 };
+  var panels = {};
+
+  // Tabs: each panel loads when first shown; a tab for a higher role is not shown at all.
+  function setupTabs(user) {
+    Array.prototype.forEach.call(document.querySelectorAll('#tabs .tab'), function (tab) {
+      var role = tab.dataset.role;
+      tab.hidden = role ? RANK[user.role] < RANK[role] : false;
+      tab.addEventListener('click', function () { showTab(tab.dataset.tab); });
+    });
+    $('tabs').hidden = false;
+    if (RANK[user.role] >= RANK.admin) panels['faq-admin'] = window.FaqEditor(api, status);
+    showTab('work');
+  }
+
+  function showTab(name) {
+    Array.prototype.forEach.call(document.querySelectorAll('#tabs .tab'), function (tab) {
+      var selected = tab.dataset.tab === name;
+      tab.setAttribute('aria-selected', String(selected));
+      if (!tab.hidden) $(tab.dataset.tab).hidden = !selected;
+    });
+    status('');
+    if (panels[name]) panels[name].load();
+  }
+
   function startWork(user) {
     loadCanned();
     $('login').hidden = true;
-    $('work').hidden = false;
     $('logout').hidden = false;
+    setupTabs(user);
     $('who').textContent = user ? user.name + '（' + user.role + '）' : '';
     if (window.Notification && Notification.permission === 'default') Notification.requestPermission();
     var events = new EventSource('/console/api/events');
