@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark prints its figures next to a bare baseline measured in the same run. */
 import { benchClassify } from './classify.js';
 import { benchHandoff } from './handoff.js';
+import { benchRetrain } from './retrain.js';
 import { benchScreen } from './screen.js';
 import { benchStartup } from './startup.js';
 import { benchZhTokenizers } from './zh-tokenizers.js';
@@ -8,6 +9,7 @@ import { benchZhTokenizers } from './zh-tokenizers.js';
 const sections: [string, () => Promise<void>][] = [
   ['danger screening', benchScreen],
   ['classification', benchClassify],
+  ['retraining after an FAQ publication', benchRetrain],
   ['start-up', benchStartup],
   ['handoff on Redis', benchHandoff],
   ['Chinese tokenizer choice', benchZhTokenizers],

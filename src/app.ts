@@ -136,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   mountWidget(server, { quickExitUrl: config.quickExitUrl });
   const sessions = new Sessions(store, { secureCookie: config.cookieSecure, clock });
   const consoleEvents = new ConsoleEvents(store);
-  mountConsoleApi(server, { store, conversations, handoff, sessions, events: consoleEvents, faq, log, clock });
+  mountConsoleApi(server, { store, conversations, handoff, sessions, events: consoleEvents, faq, timeZone: config.timeZone, log, clock });
   mountFaqApi(createRouter(server, { store, sessions, log, clock }), {
     catalog,
     store,

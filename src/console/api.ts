@@ -9,7 +9,9 @@ import type { Handoff } from '../handoff/service.js';
 import type { Logger } from '../log.js';
 import { SIGNAL_LABELS } from '../safety/screen.js';
 import type { Store } from '../store/store.js';
-import { clientAddress } from '../channels/http-util.js';
+import { clientAddress, queryParam } from '../channels/http-util.js';
+import { addDays, localDate, startOfLocalDay } from '../core/dates.js';
+import { buildReport } from '../handoff/report.js';
 import { securityHeaders } from '../channels/widget.js';
 import { AccountError, addUser, ROLES } from './accounts.js';
 import type { FaqSet } from '../faq/schema.js';
@@ -26,6 +28,11 @@ const text = z.object({ text: z.string().trim().min(1, 'text is empty').max(5000
 const transfer = z.object({ to: z.string().min(1).max(64) });
 const OUTCOMES = ['information_given', 'referred_police', 'referred_court', 'referred_shelter', 'referred_legal_aid', 'referred_counselling', 'referred_hospital', 'follow_up_agreed', 'safe_callback_consented'] as const;
 const newUser = z.object({ name: z.string(), displayName: z.string().max(64).optional(), role: z.enum(ROLES), password: z.string().max(1024) });
+const day = z.iso.date('must be a date like 2026-11-25');
+const period = z
+  .object({ from: day, to: day })
+  .refine((p) => p.from <= p.to, { message: 'must not be after to', path: ['from'] })
+  .refine((p) => Date.parse(p.to) - Date.parse(p.from) <= 366 * 86_400_000, { message: 'at most 366 days', path: ['to'] });
 const resolve = z.object({ outcome: z.enum(OUTCOMES), safeCallbackTime: z.string().max(200).optional() });
 
 export interface ConsoleDeps {
@@ -35,6 +42,8 @@ export interface ConsoleDeps {
   sessions: Sessions;
   events: ConsoleEvents;
   faq: () => FaqSet;
+  /** Report days are calendar days here. */
+  timeZone: string;
   log: Logger;
   clock: () => number;
 }
@@ -158,6 +167,26 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
       if (err instanceof AccountError) throw new HttpError(400, err.message);
       throw err;
     }
+  });
+
+  // The supervisors' dashboard for a period of calendar days (inclusive), in the hotline's time zone.
+  route('get', '/console/api/dashboard', 'supervisor', async (req, res) => {
+    const today = localDate(clock(), deps.timeZone);
+    const query = period.safeParse({ from: queryParam(req, 'from') ?? addDays(today, -6), to: queryParam(req, 'to') ?? today });
+    if (!query.success) {
+      const issue = query.error.issues[0]!;
+      throw new HttpError(400, `${issue.path.join('.') || 'period'}: ${issue.message}`);
+    }
+    const { from, to } = query.data;
+    const start = startOfLocalDay(from, deps.timeZone);
+    const end = startOfLocalDay(addDays(to, 1), deps.timeZone);
+    const report = buildReport(await store.listStats(start, end), (await store.listQueue()).map((q) => q.item), start, end, clock());
+    res.send(200, { ...report, fromDate: from, toDate: to, timeZone: deps.timeZone });
+  });
+
+  route('get', '/console/api/users', 'admin', async (_req, res) => {
+    const users = await store.listUsers();
+    res.send(200, { items: users.map((u) => ({ name: u.name, displayName: u.displayName, role: u.role, createdAt: u.createdAt, disabled: u.disabled ?? false })) });
   });
 
   route('get', '/console/api/audit', 'supervisor', async (_req, res) => {

@@ -12,6 +12,7 @@ export function mountConsolePage(server: Server): void {
   const files: Record<string, { body: Buffer; type: string }> = {
     'console.js': { body: readFileSync(join(here, 'console.js')), type: 'application/javascript; charset=utf-8' },
     'faq.js': { body: readFileSync(join(here, 'faq.js')), type: 'application/javascript; charset=utf-8' },
+    'panels.js': { body: readFileSync(join(here, 'panels.js')), type: 'application/javascript; charset=utf-8' },
     'console.css': { body: readFileSync(join(here, 'console.css')), type: 'text/css; charset=utf-8' },
   };
   const page = readFileSync(join(here, 'index.html'));

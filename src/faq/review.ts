@@ -1,10 +1,5 @@
 /** Review dates: an answer not reviewed for `FAQ_REVIEW_MONTHS` is flagged for the admins. */
 
-/** The calendar date (YYYY-MM-DD) of `ms` in the hotline's time zone. */
-export function localDate(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-}
-
 export function reviewOverdue(lastReviewed: string, today: string, months: number): boolean {
   const [y, m, d] = lastReviewed.split('-').map(Number) as [number, number, number];
   const due = new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);

@@ -5,7 +5,7 @@
 import { queueScore } from '../core/priority.js';
 import { transition, type ConversationView, type DialogueMemory, type Transition } from '../core/conversation.js';
 import { riskRank, type Locale, type RiskLevel, type Screening, type TopicId } from '../core/types.js';
-import type { ConversationRecord, QueueItem, Store } from '../store/store.js';
+import type { ConversationRecord, QueueItem, StatEvent, Store } from '../store/store.js';
 
 const MAX_ATTEMPTS = 20;
 
@@ -54,6 +54,20 @@ export function queuePut(record: ConversationRecord): QueueOp {
   return { op: 'put', score: queueScore(item.risk as RiskLevel, item.waitingSince), item };
 }
 
+/** What a change means for the federation's reports: a new chat, a risk rise, a topic, a queue entry, a claim, a resolve. */
+export function statEvents(before: ConversationRecord | undefined, after: ConversationRecord, at: number): StatEvent[] {
+  const base = { at, conversationId: after.id };
+  const events: StatEvent[] = [];
+  const prev = before ?? newConversation(after.id, at);
+  if (!before) events.push({ ...base, kind: 'started' });
+  if (riskRank(after.risk as RiskLevel) > riskRank(prev.risk as RiskLevel)) events.push({ ...base, kind: 'risk', risk: after.risk });
+  if (after.topic && after.topic !== prev.topic) events.push({ ...base, kind: 'topic', topic: after.topic });
+  if (after.state === 'queued' && prev.state !== 'queued') events.push({ ...base, kind: 'queued', risk: after.risk });
+  if (after.state === 'agent' && prev.state === 'queued') events.push({ ...base, kind: 'claimed', waitMs: Math.max(0, at - (prev.waitingSince ?? prev.updatedAt)) });
+  if (after.meta.resolvedAt !== undefined && after.meta.resolvedAt !== prev.meta.resolvedAt) events.push({ ...base, kind: 'resolved', outcome: String(after.meta.outcome) });
+  return events;
+}
+
 export class Conversations {
   constructor(
     private readonly store: Store,
@@ -79,7 +93,11 @@ export class Conversations {
       if (!result) return current;
       const next = { ...result.next, id, version: current.version + 1, updatedAt: this.clock() };
       const outcome = await this.store.updateConversation(id, current.version, next, result.queue);
-      if (outcome === 'ok') return next;
+      if (outcome === 'ok') {
+        // Reports are best effort: a lost report event never costs her a message.
+        await this.store.appendStats(statEvents(stored, next, this.clock())).catch(() => undefined);
+        return next;
+      }
     }
     throw new ConversationConflictError(`conversation ${id} kept changing under us`);
   }

@@ -3,6 +3,7 @@ import type {
   AuditEntry,
   ConversationRecord,
   FaqVersion,
+  StatEvent,
   LogEntry,
   NewLogEntry,
   QueueItem,
@@ -12,7 +13,7 @@ import type {
   Unsubscribe,
   User,
 } from './store.js';
-import { DAY_MS } from './store.js';
+import { DAY_MS, STATS_DAYS } from './store.js';
 
 interface Expiring<T> {
   value: T;
@@ -38,6 +39,7 @@ export class MemoryStore implements Store {
   private readonly users = new Map<string, User>();
   private readonly audit: AuditEntry[] = [];
   private readonly faq = new Map<string, FaqVersion[]>();
+  private stats: StatEvent[] = [];
   private readonly retentionMs: number;
   private readonly clock: () => number;
   private readonly sweeper: NodeJS.Timeout;
@@ -162,6 +164,19 @@ export class MemoryStore implements Store {
     versions.push(structuredClone({ ...version, version: expectedVersion + 1 }));
     this.faq.set(intent, versions);
     return 'ok';
+  }
+
+  async appendStats(events: StatEvent[]): Promise<void> {
+    if (!events.length) return;
+    const oldest = this.clock() - STATS_DAYS * DAY_MS;
+    if ((this.stats[0]?.at ?? Infinity) < oldest) this.stats = this.stats.filter((e) => e.at >= oldest);
+    const last = this.stats[this.stats.length - 1]?.at ?? -Infinity;
+    this.stats.push(...structuredClone(events));
+    if (events.some((e) => e.at < last)) this.stats.sort((a, b) => a.at - b.at);
+  }
+
+  async listStats(from: number, to: number): Promise<StatEvent[]> {
+    return structuredClone(this.stats.filter((e) => e.at >= from && e.at < to));
   }
 
   async incrementCounter(key: string, ttlSeconds: number): Promise<number> {

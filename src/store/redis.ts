@@ -3,11 +3,13 @@
  * Logs are a list plus an id->seq hash (idempotent append in Lua), conversations are JSON strings with a
  * version (compare-and-set in Lua, together with the queue's sorted set), events go over pub/sub.
  */
+import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type {
   AuditEntry,
   ConversationRecord,
   FaqVersion,
+  StatEvent,
   LogEntry,
   NewLogEntry,
   QueueItem,
@@ -17,7 +19,7 @@ import type {
   Unsubscribe,
   User,
 } from './store.js';
-import { DAY_MS } from './store.js';
+import { DAY_MS, STATS_DAYS } from './store.js';
 
 const MAX_AUDIT = 100_000;
 
@@ -262,6 +264,20 @@ export class RedisStore implements Store {
   async appendFaqVersion(intent: string, expectedVersion: number, version: Omit<FaqVersion, 'version'>): Promise<'ok' | 'conflict'> {
     const ok = await this.scripts.hlFaqAppend!(this.key('faq', intent), expectedVersion, JSON.stringify(version));
     return ok === 1 ? 'ok' : 'conflict';
+  }
+
+  async appendStats(events: StatEvent[]): Promise<void> {
+    if (!events.length) return;
+    const key = this.key('stats');
+    const oldest = (this.options.clock ?? Date.now)() - STATS_DAYS * DAY_MS;
+    // A sorted set by time; the member carries a random suffix so that two equal events both count.
+    const members = events.flatMap((e) => [e.at, `${JSON.stringify(e)}\u0000${randomUUID()}`]);
+    await this.redis.multi().zadd(key, ...members).zremrangebyscore(key, '-inf', `(${oldest}`).exec();
+  }
+
+  async listStats(from: number, to: number): Promise<StatEvent[]> {
+    const raw = await this.redis.zrangebyscore(this.key('stats'), from, `(${to}`);
+    return raw.map((r) => JSON.parse(r.slice(0, r.indexOf('\u0000'))) as StatEvent);
   }
 
   async incrementCounter(key: string, ttlSeconds: number): Promise<number> {

@@ -75,6 +75,23 @@ export interface FaqVersion {
   note?: string | undefined;
 }
 
+/**
+ * One fact for the federation's reports: no text, no personal data, only what happened to which chat when.
+ * Kept for STATS_DAYS, longer than transcripts, because reports cover a year.
+ */
+export interface StatEvent {
+  at: number;
+  conversationId: string;
+  kind: 'started' | 'risk' | 'topic' | 'queued' | 'claimed' | 'resolved';
+  risk?: ConversationRecord['risk'] | undefined;
+  topic?: string | undefined;
+  /** For `claimed`: how long she waited in the queue. */
+  waitMs?: number | undefined;
+  outcome?: string | undefined;
+}
+
+export const STATS_DAYS = 400;
+
 export type Unsubscribe = () => Promise<void>;
 
 export interface Store {
@@ -109,6 +126,10 @@ export interface Store {
   getFaqHead(intent: string): Promise<FaqVersion | undefined>;
   listFaqVersions(intent: string): Promise<FaqVersion[]>;
   appendFaqVersion(intent: string, expectedVersion: number, version: Omit<FaqVersion, 'version'>): Promise<'ok' | 'conflict'>;
+
+  appendStats(events: StatEvent[]): Promise<void>;
+  /** Events with from <= at < to, oldest first. */
+  listStats(from: number, to: number): Promise<StatEvent[]>;
 
   /** The count in the window that the first increment opened (rate limits). */
   incrementCounter(key: string, ttlSeconds: number): Promise<number>;

@@ -142,6 +142,20 @@ export function storeContract(name: string, make: (retentionDays: number) => Pro
       expect((await store.listFaqVersions('legal_aid')).map((v) => v.version)).toEqual([1, 2]);
     });
 
+    it('keeps report events by time, counting equal ones twice, and lists a half-open period', async () => {
+      const { store } = f;
+      const t = Date.now();
+      await store.appendStats([
+        { at: t, conversationId: 'c1', kind: 'started' },
+        { at: t + 10, conversationId: 'c1', kind: 'topic', topic: 'legal_aid' },
+        { at: t + 10, conversationId: 'c1', kind: 'topic', topic: 'legal_aid' },
+      ]);
+      await store.appendStats([{ at: t + 20, conversationId: 'c1', kind: 'claimed', waitMs: 5000 }]);
+      expect((await store.listStats(t, t + 20)).map((e) => e.kind)).toEqual(['started', 'topic', 'topic']);
+      expect(await store.listStats(t + 20, t + 21)).toEqual([{ at: t + 20, conversationId: 'c1', kind: 'claimed', waitMs: 5000 }]);
+      expect(await store.listStats(t - 100, t)).toEqual([]);
+    });
+
     it('answers a ping', async () => {
       await expect(f.store.ping()).resolves.toBeUndefined();
     });

@@ -135,7 +135,14 @@
       tab.addEventListener('click', function () { showTab(tab.dataset.tab); });
     });
     $('tabs').hidden = false;
-    if (RANK[user.role] >= RANK.admin) panels['faq-admin'] = window.FaqEditor(api, status);
+    if (RANK[user.role] >= RANK.supervisor) {
+      panels.dashboard = window.StaffPanels.dashboard(api, status);
+      panels['audit-panel'] = window.StaffPanels.audit(api, status);
+    }
+    if (RANK[user.role] >= RANK.admin) {
+      panels['users-panel'] = window.StaffPanels.users(api, status);
+      panels['faq-admin'] = window.FaqEditor(api, status);
+    }
     showTab('work');
   }
 
