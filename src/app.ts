@@ -31,6 +31,7 @@ import { mountFaqApi } from './console/faq-api.js';
 import { createRouter, PRESENCE_KEY } from './console/routes.js';
 import { mountConsolePage } from './console/page.js';
 import { Sessions } from './console/sessions.js';
+import { mountSetup, prepareFirstRun } from './console/setup.js';
 import { ConsoleEvents } from './console/events.js';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -68,7 +69,8 @@ export interface App {
   server: Server;
   /** Resolves when the intent model is live. */
   modelReady: Promise<void>;
-  listen(): Promise<{ port: number }>;
+  /** `setupUrl`: the one-time link for the first admin, when the memory store has no account yet. */
+  listen(): Promise<{ port: number; setupUrl?: string }>;
   close(): Promise<void>;
 }
 
@@ -145,6 +147,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     timeZone: config.timeZone,
     clock,
   });
+  mountSetup(server, { store, log, clock, method: config.redisUrl ? 'cli' : 'link' });
   mountConsolePage(server);
 
   return {
@@ -166,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     modelReady,
     listen: async () => {
       await consoleEvents.start();
+      const setupToken = config.redisUrl ? undefined : await prepareFirstRun(store);
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -173,7 +177,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           ticker = setInterval(() => void handoff.tick().catch((err: unknown) => log.error({ err }, 'queue tick failed')), 10_000);
           ticker.unref();
           const address = server.address();
-          resolveListen({ port: address.port });
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          // The token sits after '#', so it never reaches a server log or a Referer header.
+          const setupUrl = setupToken ? `http://${host}:${address.port}/console#setup=${setupToken}` : undefined;
+          resolveListen({ port: address.port, ...(setupUrl ? { setupUrl } : {}) });
         });
       });
     },

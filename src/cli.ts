@@ -173,7 +173,8 @@ async function userAdd(args: string[]): Promise<number> {
   if (!config.redisUrl) {
     process.stderr.write(
       'Without REDIS_URL the service keeps accounts in its own memory, which this command cannot reach and which a restart empties.\n' +
-        'Set REDIS_URL (and TOKEN_SECRET) for the service and for this command; the accounts are then shared and kept.\n',
+        'On its first start without any account, the service prints a one-time setup link: open it to create the first admin in the console,\n' +
+        'who then adds the others there. For real use set REDIS_URL (and TOKEN_SECRET) for the service and for this command.\n',
     );
     return 2;
   }

@@ -6,13 +6,17 @@ import { DataFileError } from './data-file.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp(config);
-  const { port } = await app.listen();
+  const { port, setupUrl } = await app.listen();
   app.log.info(
     { port, host: config.host, store: config.redisUrl ? 'redis' : 'memory' },
     `listening on http://${config.host}:${port} (widget at /, console at /console)`,
   );
   if (!config.redisUrl) {
     app.log.warn('memory store: nothing is kept across a restart; set REDIS_URL for real use');
+  }
+  if (setupUrl) {
+    // Printed once, to the person who started the service, and not into the structured log.
+    process.stdout.write(`\nNo staff account yet. Create the first admin here (the link works once):\n  ${setupUrl}\n\n`);
   }
   let stopping = false;
   const stop = async (signal: string) => {

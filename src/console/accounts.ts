@@ -1,4 +1,4 @@
-/** Staff accounts: created from the command line (or, later, by an admin); no default user, no default password. */
+/** Staff accounts: created from the command line, the first-run setup link or by an admin; no default user, no default password. */
 import { z } from 'zod';
 import type { Store, User } from '../store/store.js';
 import { hashPassword, weakPassword } from './passwords.js';
@@ -12,15 +12,21 @@ export class AccountError extends Error {
 
 const accountName = z.string().regex(/^[a-z][a-z0-9._-]{1,31}$/, 'a login name is 2-32 lower-case letters, digits, . _ -');
 
-export async function addUser(store: Store, input: { name: string; role: Role; password: string; displayName?: string }, now = Date.now()): Promise<User> {
+/** Checks a new account's name and password; returns the name as stored. */
+export function checkNewAccount(input: { name: string; password: string }): string {
   const name = accountName.safeParse(input.name);
   if (!name.success) throw new AccountError(name.error.issues[0]!.message);
   const weak = weakPassword(input.password);
   if (weak) throw new AccountError(weak);
-  if (await store.getUser(name.data)) throw new AccountError(`a user named ${name.data} exists already`);
+  return name.data;
+}
+
+export async function addUser(store: Store, input: { name: string; role: Role; password: string; displayName?: string }, now = Date.now()): Promise<User> {
+  const name = checkNewAccount(input);
+  if (await store.getUser(name)) throw new AccountError(`a user named ${name} exists already`);
   const user: User = {
-    name: name.data,
-    displayName: input.displayName?.trim() || name.data,
+    name,
+    displayName: input.displayName?.trim() || name,
     role: input.role,
     passwordHash: await hashPassword(input.password),
     createdAt: now,

@@ -191,6 +191,33 @@
     api('DELETE', '/session').then(function () { location.reload(); });
   });
 
+  // The first run: no account yet. With the setup link's token (after '#') she creates the first admin here;
+  // without it the page says how the first account is made.
+  var setupToken = (location.hash.match(/setup=([A-Za-z0-9_-]+)/) || [])[1];
+  $('setup-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var f = e.target.elements;
+    if (f.password.value !== f.again.value) return status('两次输入的密码不一样');
+    api('POST', '/setup', { token: setupToken, name: f.name.value, displayName: f.displayName.value, password: f.password.value })
+      .then(function (u) {
+        history.replaceState(null, '', location.pathname);
+        $('setup').hidden = true;
+        $('login').hidden = false;
+        $('login-form').elements.username.value = u.name;
+        status('');
+        $('no-account').hidden = false;
+        $('no-account').textContent = '管理员账号 ' + u.name + ' 已创建，请登录。其他工作人员由管理员在“用户”页添加。';
+      }, function (err) { status(err.message); });
+  });
+
   // A reload keeps the cookie but not the CSRF token: log in again to write.
-  $('login').hidden = false;
+  api('GET', '/setup').then(function (s) {
+    if (s.needed && setupToken && s.method === 'link') { $('setup').hidden = false; return; }
+    $('login').hidden = false;
+    if (!s.needed) return;
+    $('no-account').hidden = false;
+    $('no-account').textContent = s.method === 'link'
+      ? '还没有任何账号。请打开服务启动时输出的一次性设置链接来创建第一个管理员；没有默认账号和默认密码。'
+      : '还没有任何账号。请在服务器上创建第一个管理员（密码从标准输入读取，至少 12 个字符）：npm run cli -- user add 名字 --role admin';
+  }, function () { $('login').hidden = false; });
 })();
