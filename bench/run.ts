@@ -3,6 +3,7 @@ import { benchClassify } from './classify.js';
 import { benchHandoff } from './handoff.js';
 import { benchRetrain } from './retrain.js';
 import { benchScreen } from './screen.js';
+import { benchSse } from './sse.js';
 import { benchStartup } from './startup.js';
 import { benchZhTokenizers } from './zh-tokenizers.js';
 
@@ -12,6 +13,7 @@ const sections: [string, () => Promise<void>][] = [
   ['retraining after an FAQ publication', benchRetrain],
   ['start-up', benchStartup],
   ['handoff on Redis', benchHandoff],
+  ['console events (SSE fan-out)', benchSse],
   ['Chinese tokenizer choice', benchZhTokenizers],
 ];
 
