@@ -1,10 +1,10 @@
 /** The staff console in a real browser: a live imminent chat, a claim, a reply that reaches her, a lost race. */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
-import { browserAvailable, launch } from '../support/browser.js';
+import { browserAvailable, launch, logInToConsole } from '../support/browser.js';
 
 const available = browserAvailable();
 
@@ -25,22 +25,8 @@ describe.skipIf(!available)('the staff console in a browser', () => {
     await app?.close();
   });
 
-  async function logIn(name: string, password: string): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
-    const page = await (await browser.newContext()).newPage();
-    const dialogs: string[] = [];
-    const errors: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.fill('input[name=username]', name);
-    await page.fill('input[name=password]', password);
-    await page.click('#login-form button');
-    await page.locator('#work').waitFor();
-    return { page, dialogs, errors };
-  }
+  const logIn = (name: string, password: string) => logInToConsole(browser, base, name, password);
+
 
   async function userChat(text: string): Promise<{ conversationId: string; token: string }> {
     const s = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };

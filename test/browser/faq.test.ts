@@ -1,10 +1,10 @@
 /** The FAQ editor in a real browser: an admin edits and publishes, the widget answers with it; agents cannot reach it. */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
-import { browserAvailable, launch } from '../support/browser.js';
+import { browserAvailable, launch, logInToConsole } from '../support/browser.js';
 
 const available = browserAvailable();
 const NEW_TEXT = '免费律师：拨打 12348，或到县区法律援助中心，带身份证和报警回执。新地址：市民中心三楼。';
@@ -26,17 +26,8 @@ describe.skipIf(!available)('the FAQ editor in a browser', () => {
     await app?.close();
   });
 
-  async function logIn(name: string, password: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await (await browser.newContext()).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.fill('input[name=username]', name);
-    await page.fill('input[name=password]', password);
-    await page.click('#login-form button');
-    await page.locator('#work').waitFor();
-    return { page, errors };
-  }
+  const logIn = (name: string, password: string) => logInToConsole(browser, base, name, password);
+
 
   it('lets an admin edit the legal aid answer, preview and publish it, and the widget answers with the new text', async () => {
     const { page, errors } = await logIn('boss', 'the admin password');

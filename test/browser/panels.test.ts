@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
-import { browserAvailable, launch } from '../support/browser.js';
+import { browserAvailable, launch, logInToConsole } from '../support/browser.js';
 import { openChat, say } from '../support/user.js';
 
 const available = browserAvailable();
@@ -27,15 +27,8 @@ describe.skipIf(!available)('supervisor and admin screens in a browser', () => {
     await app?.close();
   });
 
-  async function logIn(name: string, password: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/console`);
-    await page.fill('input[name=username]', name);
-    await page.fill('input[name=password]', password);
-    await page.click('#login-form button');
-    await page.locator('#work').waitFor();
-    return page;
-  }
+  const logIn = async (name: string, password: string): Promise<Page> => (await logInToConsole(browser, base, name, password)).page;
+
 
   it('shows a supervisor the period figures and the audit log; an agent sees neither tab', async () => {
     await say(base, await openChat(base), '转人工');

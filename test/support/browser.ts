@@ -1,6 +1,6 @@
 /** Debian's chromium through playwright-core. Locally a missing browser skips with a notice; under CI=true it fails. */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -18,4 +18,22 @@ export function launch(): Promise<Browser> {
     // The machine has no network: no background connections, no updates.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A staff member logged in to the console in a fresh browser context; page errors and dialogs are collected. */
+export async function logInToConsole(browser: Browser, base: string, name: string, password: string): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/console`);
+  await page.fill('input[name=username]', name);
+  await page.fill('input[name=password]', password);
+  await page.click('#login-form button');
+  await page.locator('#work').waitFor();
+  return { page, dialogs, errors };
 }
