@@ -95,6 +95,17 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     });
   });
 
+  // Chats a person holds now: an agent sees her own, a supervisor every one.
+  route('get', '/console/api/conversations', 'agent', async (_req, res, session) => {
+    const everyone = RANK[session.user.role] >= RANK.supervisor;
+    const held = (await store.listHeld()).filter((r) => everyone || r.assignee === session.user.name);
+    res.send(200, {
+      items: held
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .map((r) => ({ id: r.id, state: r.state, risk: r.risk, signals: r.signals, reasons: r.signals.map((s) => SIGNAL_LABELS[s]?.zh ?? s), topic: r.topic ?? null, assignee: r.assignee ?? null, updatedAt: r.updatedAt })),
+    });
+  });
+
   route('get', '/console/api/conversations/:id', 'agent', async (req, res, session) => {
     const id = String(req.params.id);
     const record = await conversations.get(id);

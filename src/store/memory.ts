@@ -93,6 +93,15 @@ export class MemoryStore implements Store {
     return structuredClone([...this.queue.values()].sort((a, b) => a.score - b.score || a.item.conversationId.localeCompare(b.item.conversationId)));
   }
 
+  async listHeld(): Promise<ConversationRecord[]> {
+    const held: ConversationRecord[] = [];
+    for (const id of this.conversations.keys()) {
+      const record = this.live(this.conversations, id);
+      if (record?.state === 'agent') held.push(structuredClone(record));
+    }
+    return held;
+  }
+
   async publish(channel: string, event: unknown): Promise<void> {
     const copy = JSON.parse(JSON.stringify(event)) as unknown;
     for (const handler of this.subscribers.get(channel) ?? []) {

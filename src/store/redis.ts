@@ -49,6 +49,11 @@ local version = 0
 if current then version = cjson.decode(current)['version'] end
 if version ~= tonumber(ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+if cjson.decode(ARGV[3])['state'] == 'agent' then
+  redis.call('SADD', KEYS[4], ARGV[1])
+else
+  redis.call('SREM', KEYS[4], ARGV[1])
+end
 if ARGV[5] == 'put' then
   redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
   redis.call('HSET', KEYS[3], ARGV[1], ARGV[7])
@@ -111,7 +116,7 @@ export class RedisStore implements Store {
     this.prefix = options.keyPrefix ?? 'hotline:';
     this.retentionSeconds = Math.ceil((options.retentionDays * DAY_MS) / 1000);
     this.redis.defineCommand('hlAppend', { numberOfKeys: 2, lua: APPEND });
-    this.redis.defineCommand('hlUpdate', { numberOfKeys: 3, lua: UPDATE });
+    this.redis.defineCommand('hlUpdate', { numberOfKeys: 4, lua: UPDATE });
     this.redis.defineCommand('hlFaqAppend', { numberOfKeys: 1, lua: FAQ_APPEND });
     this.redis.defineCommand('hlIncrement', { numberOfKeys: 1, lua: INCREMENT });
   }
@@ -152,6 +157,7 @@ export class RedisStore implements Store {
       this.key('conv', id),
       this.key('queue'),
       this.key('queueitems'),
+      this.key('held'),
       id,
       expectedVersion,
       JSON.stringify(record),
@@ -178,6 +184,16 @@ export class RedisStore implements Store {
       if (raw) out.push({ item: JSON.parse(raw) as QueueItem, score: scores[i]! });
     });
     return out;
+  }
+
+  async listHeld(): Promise<ConversationRecord[]> {
+    const ids = await this.redis.smembers(this.key('held'));
+    if (!ids.length) return [];
+    const raw = await this.redis.mget(...ids.map((id) => this.key('conv', id)));
+    // A record that expired (retention) leaves its id behind: drop it here.
+    const gone = ids.filter((_, i) => raw[i] == null);
+    if (gone.length) await this.redis.srem(this.key('held'), ...gone);
+    return raw.filter((r): r is string => r != null).map((r) => JSON.parse(r) as ConversationRecord).filter((r) => r.state === 'agent');
   }
 
   async publish(channel: string, event: unknown): Promise<void> {

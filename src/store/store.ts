@@ -107,6 +107,8 @@ export interface Store {
   updateConversation(id: string, expectedVersion: number, next: ConversationRecord, queue?: QueueOp): Promise<'ok' | 'conflict'>;
   /** Queue items, smallest score first. */
   listQueue(): Promise<{ item: QueueItem; score: number }[]>;
+  /** Conversations a person holds now (state `agent`), in no particular order. */
+  listHeld(): Promise<ConversationRecord[]>;
 
   publish(channel: string, event: unknown): Promise<void>;
   subscribe(channel: string, handler: (event: unknown) => void): Promise<Unsubscribe>;

@@ -59,6 +59,9 @@ describe.skipIf(!available)('the staff console in a browser', () => {
 
     await li.page.click('#claim');
     await li.page.getByText('agent · li').waitFor();
+    // The chat she holds stays listed under her own chats, so a reload does not lose it.
+    await li.page.locator(`#held tr[data-id="${s.conversationId}"]`).waitFor();
+    expect(await li.page.locator('#held-title').textContent()).toBe('我的对话');
     await wang.page.click('#claim');
     await wang.page.getByText('someone else has taken this chat').waitFor();
 

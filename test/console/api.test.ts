@@ -33,6 +33,36 @@ async function chatNeedingAPerson(): Promise<string> {
 }
 
 describe('the staff console API', () => {
+  it('refuses every route without a session (401), and every write without the CSRF token (403)', async () => {
+    const routes: [string, string][] = [
+      ['GET', '/queue'], ['GET', '/conversations'], ['GET', '/conversations/x'], ['POST', '/conversations/x/claim'],
+      ['POST', '/conversations/x/messages'], ['POST', '/conversations/x/notes'], ['POST', '/conversations/x/release'],
+      ['POST', '/conversations/x/resolve'], ['POST', '/conversations/x/transfer'], ['GET', '/events'], ['GET', '/canned'],
+      ['GET', '/users'], ['POST', '/users'], ['GET', '/audit'], ['GET', '/dashboard'], ['DELETE', '/session'],
+      ['GET', '/faq'], ['GET', '/faq/legal_aid'], ['PUT', '/faq/legal_aid'], ['POST', '/faq/legal_aid/preview'],
+      ['GET', '/faq/legal_aid/versions'], ['GET', '/faq/legal_aid/diff'], ['POST', '/faq/legal_aid/rollback'], ['POST', '/faq/legal_aid/reviewed'],
+    ];
+    const boss = await login('boss', 'the admin password');
+    for (const [method, path] of routes) {
+      expect([method, path, (await call(undefined, method, path, method === 'GET' ? undefined : {})).status]).toEqual([method, path, 401]);
+      if (method !== 'GET') expect([method, path, (await call(boss, method, path, {}, false)).status]).toEqual([method, path, 403]);
+    }
+  });
+
+  it('lists the chats a person holds: an agent her own, a supervisor every one', async () => {
+    const li = await login('li', 'correct horse battery');
+    const wang = await login('wang', 'another long password');
+    const zhao = await login('zhao', 'supervisor password 1');
+    const id = await chatNeedingAPerson();
+    expect((await call(li, 'POST', `/conversations/${id}/claim`)).status).toBe(200);
+    const held = async (staff: typeof li) => ((await (await call(staff, 'GET', '/conversations')).json()) as { items: { id: string; assignee: string }[] }).items.map((i) => i.id);
+    expect(await held(li)).toContain(id);
+    expect(await held(wang)).not.toContain(id);
+    expect(await held(zhao)).toContain(id);
+    expect((await call(li, 'POST', `/conversations/${id}/resolve`, { outcome: 'safe_callback_consented', safeCallbackTime: '周三上午她打来' })).status).toBe(200);
+    expect(await held(zhao)).not.toContain(id);
+  });
+
   it('refuses every call without a session (401) and a wrong password', async () => {
     expect((await call(undefined, 'GET', '/queue')).status).toBe(401);
     expect((await call(undefined, 'GET', '/conversations/x')).status).toBe(401);

@@ -86,6 +86,16 @@ export function storeContract(name: string, make: (retentionDays: number) => Pro
       expect((await store.listQueue()).map((q) => q.item.conversationId)).toEqual(['a', 'c']);
     });
 
+    it('lists the conversations a person holds, and forgets one when it leaves her', async () => {
+      const { store } = f;
+      await store.updateConversation('x', 0, record('x', 0, 'agent'));
+      await store.updateConversation('y', 0, record('y', 0, 'agent'));
+      await store.updateConversation('z', 0, record('z', 0, 'queued'));
+      expect((await store.listHeld()).map((r) => r.id).sort()).toEqual(['x', 'y']);
+      await store.updateConversation('x', 1, record('x', 1, 'bot'));
+      expect((await store.listHeld()).map((r) => r.id)).toEqual(['y']);
+    });
+
     it('delivers published events to subscribers, and stops after unsubscribe', async () => {
       const { store } = f;
       const got: unknown[] = [];

@@ -61,7 +61,23 @@
     });
   }
 
+  function loadHeld() {
+    return api('GET', '/conversations').then(function (data) {
+      var body = $('held').querySelector('tbody');
+      body.textContent = '';
+      data.items.forEach(function (item) {
+        var tr = document.createElement('tr');
+        tr.className = 'row risk-' + item.risk;
+        tr.dataset.id = item.id;
+        [item.id.slice(0, 8), item.risk, (item.reasons || item.signals).join('、'), item.topic || '', item.assignee || ''].forEach(function (t) { cell(tr, t); });
+        tr.addEventListener('click', function () { openChat(item.id); });
+        body.appendChild(tr);
+      });
+    });
+  }
+
   function loadQueue() {
+    loadHeld().catch(function (err) { status(err.message); });
     return api('GET', '/queue').then(function (data) { queue = data.items; renderQueue(); alertNew(); });
   }
 
@@ -96,7 +112,15 @@
   $('claim').addEventListener('click', function () { act('/claim'); });
   $('release').addEventListener('click', function () { act('/release'); });
   $('transfer').addEventListener('click', function () { act('/transfer', { to: $('transfer-to').value }); });
-  $('resolve').addEventListener('click', function () { act('/resolve', { outcome: $('outcome').value }); });
+  $('outcome').addEventListener('change', function () { $('callback-time').hidden = $('outcome').value !== 'safe_callback_consented'; });
+  $('resolve').addEventListener('click', function () {
+    var body = { outcome: $('outcome').value };
+    if (body.outcome === 'safe_callback_consented') {
+      if (!$('callback-time').value.trim()) { status('请填写她同意的安全回访时间'); return $('callback-time').focus(); }
+      body.safeCallbackTime = $('callback-time').value.trim();
+    }
+    act('/resolve', body);
+  });
   $('reply-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var text = $('reply').value;
@@ -135,6 +159,7 @@
       tab.addEventListener('click', function () { showTab(tab.dataset.tab); });
     });
     $('tabs').hidden = false;
+    $('held-title').textContent = RANK[user.role] >= RANK.supervisor ? '进行中的对话（全部）' : '我的对话';
     if (RANK[user.role] >= RANK.supervisor) {
       panels.dashboard = window.StaffPanels.dashboard(api, status);
       panels['audit-panel'] = window.StaffPanels.audit(api, status);
