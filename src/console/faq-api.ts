@@ -26,6 +26,8 @@ export interface FaqApiDeps {
   clock: () => number;
 }
 
+/** An answer with hundreds of training sentences in two languages is larger than a chat message. */
+const FAQ_BODY = 1024 * 1024;
 const version = z.number({ error: 'required: the version you started from' }).int().min(0);
 const saveBody = z.object({ version }).loose();
 const rollbackBody = z.object({ version, to: z.number().int().min(0) });
@@ -94,7 +96,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
 
   route('put', '/console/api/faq/:intent', 'admin', async (req, res, session) => {
     const intent = topic(req);
-    const input = await body(req, saveBody);
+    const input = await body(req, saveBody, FAQ_BODY);
     const saved = await translate(intent, input.version, () => catalog.save(intent, input.version, parseEdit(input), session.user.name));
     await store.appendAudit({ at: clock(), actor: session.user.name, action: 'faq_save', detail: `${intent} v${saved.version}` });
     res.send(200, editable(saved));
@@ -103,7 +105,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
   // The answer as she will see it, in both languages, before anything is saved.
   route('post', '/console/api/faq/:intent/preview', 'admin', async (req, res) => {
     const intent = topic(req);
-    const input = await body(req, z.object({}).loose());
+    const input = await body(req, z.object({}).loose(), FAQ_BODY);
     const doc: FaqDocument = await translate(intent, undefined, async () => applyEdit(intent, (await catalog.get(intent)).doc.entry, parseEdit(input)));
     const faq = { ...catalog.current().faq, [intent]: doc.entry };
     res.send(200, Object.fromEntries(LOCALES.map((l) => [l, renderAnswer(faq, doc.entry, l, answerWording(l))])));

@@ -33,8 +33,8 @@ export class HttpError extends Error {
 }
 
 /** Reads and validates a JSON body; a bad one is a 400 naming the field. */
-export async function body<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  const parsed = schema.safeParse(await readJsonBody(req, MAX_BODY));
+export async function body<T>(req: Request, schema: z.ZodType<T>, limit = MAX_BODY): Promise<T> {
+  const parsed = schema.safeParse(await readJsonBody(req, limit));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || 'body';

@@ -113,7 +113,7 @@
 
     function open(intent) {
       status('');
-      return api('GET', '/faq/' + encodeURIComponent(intent)).then(fill, fail);
+      return api('GET', '/faq/' + encodeURIComponent(intent)).then(function (e) { fill(e); form.scrollIntoView(); }, fail);
     }
 
     function path(suffix) { return '/faq/' + encodeURIComponent(current.intent) + (suffix || ''); }
