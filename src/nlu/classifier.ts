@@ -56,10 +56,17 @@ export class IntentClassifier {
     return first;
   }
 
-  /** A trained model back from `toModel()`; the corpus it was trained on rebuilds the vocabulary guard. */
+  /**
+   * A trained model back from `toModel()`; the corpus it was trained on rebuilds the vocabulary guard. The
+   * work is done in three steps with a turn of the event loop between them, so that loading a large model
+   * while the service answers holds no request up for long.
+   */
   static async fromModel(model: string, corpus: Corpus): Promise<IntentClassifier> {
     const nlp = await createNlp();
-    nlp.import(model);
+    const parsed = JSON.parse(model) as object;
+    await yieldToEventLoop();
+    nlp.import(parsed);
+    await yieldToEventLoop();
     return new IntentClassifier(nlp, new Vocabulary(corpus));
   }
 
@@ -86,6 +93,8 @@ export class IntentClassifier {
     return { locale: lang, intent: guess, score: best.score };
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Topics that only the whole message can show: a window of "你好，我想问…" is not a greeting. */
 const SMALL_TALK = new Set(['greeting', 'thanks', 'goodbye', 'bot.capabilities', 'human.request', 'None', 'out_of_scope']);

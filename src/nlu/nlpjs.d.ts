@@ -22,7 +22,7 @@ declare module '@nlpjs/basic' {
     train(): Promise<void>;
     process(locale: string, utterance: string): Promise<NlpResult>;
     export(minified?: boolean): string;
-    import(data: string): void;
+    import(data: string | object): void;
     nluManager: { process(locale: string, utterance: string): Promise<NlpResult> };
   }
 }
