@@ -94,8 +94,9 @@ export class Conversations {
       const next = { ...result.next, id, version: current.version + 1, updatedAt: this.clock() };
       const outcome = await this.store.updateConversation(id, current.version, next, result.queue);
       if (outcome === 'ok') {
-        // Reports are best effort: a lost report event never costs her a message.
-        await this.store.appendStats(statEvents(stored, next, this.clock())).catch(() => undefined);
+        // Reports are best effort and off the critical path: a lost report event never costs her a message or
+        // delays a claim. (On one connection, Redis still applies it before any later command.)
+        void this.store.appendStats(statEvents(stored, next, this.clock())).catch(() => undefined);
         return next;
       }
     }
