@@ -47,7 +47,7 @@ export async function benchRetrain(): Promise<void> {
 
     const d = summarize(during);
     console.log(row('classify while retraining', d, summarize(idle)));
-    console.log(`retraining took ${fmt(trainMs)} in a worker; ${during.length} classifications answered meanwhile (${idle.length} in the same time idle); slowest ${fmt(Math.max(...during))}`);
+    console.log(`retraining took ${fmt(trainMs)} in a worker; ${during.length} classifications answered meanwhile (${idle.length} in the same time idle); slowest ${fmt(d.max)} (idle: ${fmt(summarize(idle).max)})`);
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }

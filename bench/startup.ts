@@ -19,7 +19,7 @@ async function coldStart(args: string[], env: Record<string, string>, url: (port
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
   try {
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 6000; i++) {
       try {
         const res = await fetch(url(port));
         if (res.status === 200) return { ms: performance.now() - t0, rssMb: rssMb(child.pid!) };
@@ -42,12 +42,11 @@ export async function benchStartup(): Promise<void> {
     (p) => `http://127.0.0.1:${p}/`,
     port,
   );
-  const ours = await coldStart(
-    ['--import', 'tsx', 'src/main.ts'],
-    { PORT: String(port + 1), LOG_LEVEL: 'silent' },
-    (p) => `http://127.0.0.1:${p}/readyz`,
-    port + 1,
-  );
+  const service = () =>
+    coldStart(['--import', 'tsx', 'src/main.ts'], { PORT: String(port + 1), LOG_LEVEL: 'silent' }, (p) => `http://127.0.0.1:${p}/readyz`, port + 1);
+  // The first start after a corpus change trains and caches the model; the figure is for a start from the cache.
+  await service();
+  const ours = await service();
   console.log(
     `cold start to ready (cached model)      ${ours.ms.toFixed(0)} ms, RSS ${ours.rssMb.toFixed(0)} MB   | bare node http ${bare.ms.toFixed(0)} ms, RSS ${bare.rssMb.toFixed(0)} MB   | ratio ${(ours.ms / bare.ms).toFixed(2)}x time, ${(ours.rssMb / bare.rssMb).toFixed(2)}x memory`,
   );

@@ -10,11 +10,12 @@ export interface Summary {
   n: number;
   p50: number;
   p99: number;
+  max: number;
 }
 
 export function summarize(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
 /** Times `fn` once per input after a warm-up pass, in milliseconds. */

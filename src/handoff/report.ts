@@ -59,6 +59,6 @@ export function buildReport(events: StatEvent[], queue: QueueItem[], from: numbe
     handoffs,
     waits: { claimed: waits.length, p50Ms: nearestRank(waits, 50), p90Ms: nearestRank(waits, 90) },
     outcomes,
-    queue: { length: queue.length, byRisk: queueByRisk, longestWaitMs: queue.length ? Math.max(...queue.map((q) => now - q.waitingSince)) : null },
+    queue: { length: queue.length, byRisk: queueByRisk, longestWaitMs: queue.length ? now - queue.reduce((oldest, q) => Math.min(oldest, q.waitingSince), now) : null },
   };
 }

@@ -3,7 +3,8 @@ import { containerBootstrap, LangEn, Nlp, type NlpContainer } from '@nlpjs/basic
 import { LOCALES, isTopicId, type Classification, type Locale, type TopicId } from '../core/types.js';
 import type { Corpus } from './corpus.js';
 import { detectLocale, foldText, tokenizeZh } from './text.js';
-import { Vocabulary } from './vocabulary.js';
+import { parseChunked, stringifyChunked } from './chunked-json.js';
+import { Vocabulary, type VocabularyJson } from './vocabulary.js';
 
 async function createContainer(tokenize: (text: string) => string[]): Promise<NlpContainer> {
   const container = await containerBootstrap();
@@ -45,7 +46,7 @@ export class IntentClassifier {
       }
     }
     await nlp.train();
-    return new IntentClassifier(nlp, new Vocabulary(corpus));
+    return new IntentClassifier(nlp, Vocabulary.fromCorpus(corpus));
   }
 
   /** The network's best topic, or undefined when every output is zero (it has nothing to say). */
@@ -57,21 +58,25 @@ export class IntentClassifier {
   }
 
   /**
-   * A trained model back from `toModel()`; the corpus it was trained on rebuilds the vocabulary guard. The
-   * work is done in three steps with a turn of the event loop between them, so that loading a large model
-   * while the service answers holds no request up for long.
+   * A trained model back from `toModel()`. It is parsed a piece at a time with turns of the event loop
+   * between, so that loading a new model while the service answers holds no request up for long.
    */
-  static async fromModel(model: string, corpus: Corpus): Promise<IntentClassifier> {
+  static async fromModel(model: string): Promise<IntentClassifier> {
     const nlp = await createNlp();
-    const parsed = JSON.parse(model) as object;
+    const { nlp: network, vocabulary } = (await parseChunked(model, yieldToEventLoop)) as ModelJson;
+    nlp.import(network);
     await yieldToEventLoop();
-    nlp.import(parsed);
-    await yieldToEventLoop();
-    return new IntentClassifier(nlp, new Vocabulary(corpus));
+    return new IntentClassifier(nlp, Vocabulary.fromJSON(vocabulary));
   }
 
+  /**
+   * The network and the vocabulary guard. The language guesser's sentences are left out: we detect the
+   * locale ourselves, and retraining the guesser from them was most of the cost of loading a model.
+   */
   toModel(): string {
-    return this.nlp.export(true);
+    const network = JSON.parse(this.nlp.export(true)) as ModelJson['nlp'];
+    network.nluManager.extraSentences = [];
+    return stringifyChunked({ nlp: network, vocabulary: this.vocabulary.toJSON() } satisfies ModelJson);
   }
 
   /** The best topic for a message; a message the model knows nothing of is `out_of_scope`. */
@@ -92,6 +97,12 @@ export class IntentClassifier {
     if (!this.vocabulary.inDomain(text, lang)) return { locale: lang, intent: 'out_of_scope', score: 1 - best.score };
     return { locale: lang, intent: guess, score: best.score };
   }
+}
+
+/** What `toModel` writes. */
+interface ModelJson {
+  nlp: { nluManager: { extraSentences: unknown[] } };
+  vocabulary: VocabularyJson;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -12,7 +12,7 @@ import { IntentClassifier } from './classifier.js';
 import type { Corpus } from './corpus.js';
 
 /** Bump when the tokenizer or training settings change, so that old cached models are not reused. */
-const MODEL_FORMAT = 'bigram-v3';
+const MODEL_FORMAT = 'bigram-v4';
 
 export class ModelNotReadyError extends Error {
   override name = 'ModelNotReadyError';
@@ -119,7 +119,7 @@ export class IntentModel {
     const file = cacheDir ? join(cacheDir, `model-${hash}.json`) : undefined;
     if (file) {
       try {
-        const classifier = await IntentClassifier.fromModel(await readFile(file, 'utf8'), corpus);
+        const classifier = await IntentClassifier.fromModel(await readFile(file, 'utf8'));
         // Marks it as recently used, so that pruning keeps it.
         const now = new Date();
         await utimes(file, now, now).catch(() => undefined);
@@ -143,6 +143,6 @@ export class IntentModel {
         log.warn({ err }, 'could not cache the intent model');
       }
     }
-    return IntentClassifier.fromModel(model, corpus);
+    return IntentClassifier.fromModel(model);
   }
 }

@@ -19,18 +19,31 @@ export function tokens(text: string, locale: Locale): string[] {
   return locale === 'zh' ? tokenizeZh(text).filter((t) => t.length >= 2) : stemmer.tokenizeAndStem(foldText(text), false);
 }
 
-export class Vocabulary {
-  private readonly specific: Record<Locale, Set<string>> = { zh: new Set(), en: new Set() };
+/** The specific tokens per locale, as the model file keeps them. */
+export type VocabularyJson = Record<Locale, string[]>;
 
-  constructor(corpus: Corpus) {
+export class Vocabulary {
+  private constructor(private readonly specific: Record<Locale, Set<string>>) {}
+
+  static fromCorpus(corpus: Corpus): Vocabulary {
+    const specific: Record<Locale, Set<string>> = { zh: new Set(), en: new Set() };
     for (const locale of ['zh', 'en'] as const) {
       const topicsOf = new Map<string, Set<TopicId>>();
       for (const [topic, list] of Object.entries(corpus[locale]) as [TopicId, string[]][]) {
         if (topic === 'out_of_scope') continue;
         for (const u of list) for (const t of tokens(u, locale)) (topicsOf.get(t) ?? topicsOf.set(t, new Set()).get(t)!).add(topic);
       }
-      for (const [t, topics] of topicsOf) if (topics.size <= GENERIC_TOPICS[locale]) this.specific[locale].add(t);
+      for (const [t, topics] of topicsOf) if (topics.size <= GENERIC_TOPICS[locale]) specific[locale].add(t);
     }
+    return new Vocabulary(specific);
+  }
+
+  static fromJSON(json: VocabularyJson): Vocabulary {
+    return new Vocabulary({ zh: new Set(json.zh), en: new Set(json.en) });
+  }
+
+  toJSON(): VocabularyJson {
+    return { zh: [...this.specific.zh], en: [...this.specific.en] };
   }
 
   /** Whether the message holds a token specific to some hotline topic. */

@@ -189,7 +189,13 @@
     $('who').textContent = user ? user.name + '（' + user.role + '）' : '';
     if (window.Notification && Notification.permission === 'default') Notification.requestPermission();
     var events = new EventSource('/console/api/events');
-    events.onmessage = events.onerror = null;
+    // After a dropped connection the browser resumes with Last-Event-ID; a reload on reconnect also covers a
+    // reconnect that reached another instance or a restarted one, whose event numbers are its own.
+    var connected = false;
+    events.onopen = function () {
+      if (connected) { loadQueue(); if (current) openChat(current); }
+      connected = true;
+    };
     ['queue.changed', 'message', 'supervisor.alert'].forEach(function (type) {
       events.addEventListener(type, function (e) {
         loadQueue();
