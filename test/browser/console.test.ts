@@ -1,36 +1,16 @@
 /** The staff console in a real browser: a live imminent chat, a claim, a reply that reaches her, a lost race. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { addUser } from '../../src/console/accounts.js';
-import { buildTestApp } from '../support/app.js';
-import { browserAvailable, launch, logInToConsole } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, consoleInBrowser } from '../support/browser.js';
 
 const available = browserAvailable();
 
 describe.skipIf(!available)('the staff console in a browser', () => {
-  let app: App;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    app = await buildTestApp();
-    base = `http://127.0.0.1:${(await app.listen()).port}`;
-    await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
-    await addUser(app.store, { name: 'wang', role: 'agent', password: 'another long password', displayName: '王老师' });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  const logIn = (name: string, password: string) => logInToConsole(browser, base, name, password);
+  const world = consoleInBrowser(['li', 'wang']);
 
 
   async function userChat(text: string): Promise<{ conversationId: string; token: string }> {
-    const s = (await (await fetch(`${base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
-    await fetch(`${base}/v3/directline/conversations/${s.conversationId}/activities`, {
+    const s = (await (await fetch(`${world.base}/v3/directline/conversations`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+    await fetch(`${world.base}/v3/directline/conversations/${s.conversationId}/activities`, {
       method: 'POST',
       headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', text, from: { id: 'u' } }),
@@ -39,8 +19,8 @@ describe.skipIf(!available)('the staff console in a browser', () => {
   }
 
   it('shows a new imminent chat live; the agent claims and replies and she receives it; a second claim fails clearly', async () => {
-    const li = await logIn('li', 'correct horse battery');
-    const wang = await logIn('wang', 'another long password');
+    const li = await world.logIn('li');
+    const wang = await world.logIn('wang');
     const s = await userChat('他现在拿着刀在门口 <img src=x onerror=alert(1)>');
 
     const row = li.page.locator(`tr[data-id="${s.conversationId}"]`);
@@ -68,7 +48,7 @@ describe.skipIf(!available)('the staff console in a browser', () => {
     await li.page.fill('#reply', '我是李老师，你现在能到邻居家去吗？');
     await li.page.click('#reply-form button');
     const reply = async () => {
-      const res = await fetch(`${base}/v3/directline/conversations/${s.conversationId}/activities`, { headers: { authorization: `Bearer ${s.token}` } });
+      const res = await fetch(`${world.base}/v3/directline/conversations/${s.conversationId}/activities`, { headers: { authorization: `Bearer ${s.token}` } });
       return ((await res.json()) as { activities: { text?: string }[] }).activities.map((a) => a.text ?? '');
     };
     await expect.poll(reply, { timeout: 10_000 }).toContain('我是李老师，你现在能到邻居家去吗？');

@@ -1,36 +1,15 @@
 /** The FAQ editor in a real browser: an admin edits and publishes, the widget answers with it; agents cannot reach it. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { addUser } from '../../src/console/accounts.js';
-import { buildTestApp } from '../support/app.js';
-import { browserAvailable, launch, logInToConsole } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, consoleInBrowser } from '../support/browser.js';
 
 const available = browserAvailable();
 const NEW_TEXT = '免费律师：拨打 12348，或到县区法律援助中心，带身份证和报警回执。新地址：市民中心三楼。';
 
 describe.skipIf(!available)('the FAQ editor in a browser', () => {
-  let app: App;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    app = await buildTestApp();
-    base = `http://127.0.0.1:${(await app.listen()).port}`;
-    await addUser(app.store, { name: 'boss', role: 'admin', password: 'the admin password', displayName: '周律师' });
-    await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  const logIn = (name: string, password: string) => logInToConsole(browser, base, name, password);
-
+  const world = consoleInBrowser(['boss', 'li']);
 
   it('lets an admin edit the legal aid answer, preview and publish it, and the widget answers with the new text', async () => {
-    const { page, errors } = await logIn('boss', 'the admin password');
+    const { page, errors } = await world.logIn('boss');
     await page.getByRole('button', { name: 'FAQ 管理' }).click();
     await page.locator('tr[data-intent="legal_aid"]').click();
     await expect.poll(() => page.inputValue('input[name="zh.title"]')).toBe('法律援助');
@@ -56,8 +35,8 @@ describe.skipIf(!available)('the FAQ editor in a browser', () => {
     await page.locator('#faq-diff ins', { hasText: '市民中心三楼' }).waitFor();
 
     // The widget, in another browser, without a restart.
-    const widget = await (await browser.newContext()).newPage();
-    await widget.goto(`${base}/`);
+    const widget = await (await world.browser.newContext()).newPage();
+    await widget.goto(`${world.base}/`);
     await widget.getByText('机器人').first().waitFor();
     const box = widget.locator('[data-id="webchat-sendbox-input"]');
     await box.fill('法律援助怎么申请');
@@ -67,8 +46,8 @@ describe.skipIf(!available)('the FAQ editor in a browser', () => {
   });
 
   it('shows the second of two admins a conflict with the other change', async () => {
-    const first = await logIn('boss', 'the admin password');
-    const second = await logIn('boss', 'the admin password');
+    const first = await world.logIn('boss');
+    const second = await world.logIn('boss');
     for (const { page } of [first, second]) {
       await page.getByRole('button', { name: 'FAQ 管理' }).click();
       await page.locator('tr[data-intent="shelter"]').click();
@@ -86,7 +65,7 @@ describe.skipIf(!available)('the FAQ editor in a browser', () => {
   });
 
   it('keeps agents out: no FAQ tab, and the API answers 403', async () => {
-    const { page } = await logIn('li', 'correct horse battery');
+    const { page } = await world.logIn('li');
     expect(await page.getByRole('button', { name: 'FAQ 管理' }).isVisible()).toBe(false);
     const status = await page.evaluate(async () => (await fetch('/console/api/faq/legal_aid')).status);
     expect(status).toBe(403);

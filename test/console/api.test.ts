@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
-import { staffClient } from '../support/staff.js';
+import { addStaff, staffClient } from '../support/staff.js';
 
 let app: App;
 let base: string;
@@ -10,11 +10,11 @@ let base: string;
 beforeAll(async () => {
   app = await buildTestApp();
   base = `http://127.0.0.1:${(await app.listen()).port}`;
-  await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
-  await addUser(app.store, { name: 'wang', role: 'agent', password: 'another long password', displayName: '王老师' });
-  await addUser(app.store, { name: 'zhao', role: 'supervisor', password: 'supervisor password 1', displayName: '赵主任' });
-  await addUser(app.store, { name: 'sun', role: 'supervisor', password: 'supervisor password 2', displayName: '孙主任' });
-  await addUser(app.store, { name: 'boss', role: 'admin', password: 'the admin password', displayName: '管理员' });
+  await addStaff(app.store, 'li');
+  await addStaff(app.store, 'wang');
+  await addStaff(app.store, 'zhao');
+  await addStaff(app.store, 'sun');
+  await addStaff(app.store, 'boss');
 });
 afterAll(async () => {
   await app.close();
@@ -42,7 +42,7 @@ describe('the staff console API', () => {
       ['GET', '/faq'], ['GET', '/faq/legal_aid'], ['PUT', '/faq/legal_aid'], ['POST', '/faq/legal_aid/preview'],
       ['GET', '/faq/legal_aid/versions'], ['GET', '/faq/legal_aid/diff'], ['POST', '/faq/legal_aid/rollback'], ['POST', '/faq/legal_aid/reviewed'],
     ];
-    const boss = await login('boss', 'the admin password');
+    const boss = await login('boss');
     for (const [method, path] of routes) {
       expect([method, path, (await call(undefined, method, path, method === 'GET' ? undefined : {})).status]).toEqual([method, path, 401]);
       if (method !== 'GET') expect([method, path, (await call(boss, method, path, {}, false)).status]).toEqual([method, path, 403]);
@@ -50,9 +50,9 @@ describe('the staff console API', () => {
   });
 
   it('lists the chats a person holds: an agent her own, a supervisor every one', async () => {
-    const li = await login('li', 'correct horse battery');
-    const wang = await login('wang', 'another long password');
-    const zhao = await login('zhao', 'supervisor password 1');
+    const li = await login('li');
+    const wang = await login('wang');
+    const zhao = await login('zhao');
     const id = await chatNeedingAPerson();
     expect((await call(li, 'POST', `/conversations/${id}/claim`)).status).toBe(200);
     const held = async (staff: typeof li) => ((await (await call(staff, 'GET', '/conversations')).json()) as { items: { id: string; assignee: string }[] }).items.map((i) => i.id);
@@ -78,9 +78,9 @@ describe('the staff console API', () => {
   });
 
   it('runs the whole flow: queue, claim (409 for the second), transcript with audit, reply, notes, transfer, resolve', async () => {
-    const li = await login('li', 'correct horse battery');
-    const wang = await login('wang', 'another long password');
-    const zhao = await login('zhao', 'supervisor password 1');
+    const li = await login('li');
+    const wang = await login('wang');
+    const zhao = await login('zhao');
     const id = await chatNeedingAPerson();
 
     const queue = (await (await call(li, 'GET', '/queue')).json()) as { items: { id: string; risk: string; signals: string[]; position: number }[] };
@@ -119,7 +119,7 @@ describe('the staff console API', () => {
   });
 
   it('logs out', async () => {
-    const li = await login('li', 'correct horse battery');
+    const li = await login('li');
     expect((await call(li, 'DELETE', '/session')).status).toBe(204);
     expect((await call(li, 'GET', '/queue')).status).toBe(401);
   });
@@ -146,26 +146,26 @@ describe('the staff console API', () => {
 
 describe('supervisors and admins', () => {
   it('lets a supervisor reassign a chat someone else holds', async () => {
-    const li = await login('li', 'correct horse battery');
-    const sun = await login('sun', 'supervisor password 2');
+    const li = await login('li');
+    const sun = await login('sun');
     const id = await chatNeedingAPerson();
     expect((await call(li, 'POST', `/conversations/${id}/claim`)).status).toBe(200);
-    const wang = await login('wang', 'another long password');
+    const wang = await login('wang');
     expect((await call(wang, 'POST', `/conversations/${id}/transfer`, { to: 'wang' })).status).toBe(403);
     expect((await call(sun, 'POST', `/conversations/${id}/transfer`, { to: 'wang' })).status).toBe(200);
     expect((await app.conversations.get(id))?.assignee).toBe('wang');
   });
 
   it('offers the FAQ answers as canned replies', async () => {
-    const li = await login('li', 'correct horse battery');
+    const li = await login('li');
     const { items } = (await (await call(li, 'GET', '/canned')).json()) as { items: { topic: string; zh: { text: string } }[] };
     expect(items.find((i) => i.topic === 'legal_aid')?.zh.text).toMatch(/12348/);
   });
 
   it('lets only an admin add staff, refusing a weak password with a clear message', async () => {
-    const sun = await login('sun', 'supervisor password 2');
+    const sun = await login('sun');
     expect((await call(sun, 'POST', '/users', { name: 'chen', role: 'agent', password: 'a long enough password' })).status).toBe(403);
-    const boss = await login('boss', 'the admin password');
+    const boss = await login('boss');
     const weak = await call(boss, 'POST', '/users', { name: 'chen', role: 'agent', password: 'short' });
     expect(weak.status).toBe(400);
     expect(((await weak.json()) as { error: string }).error).toMatch(/12/);
@@ -184,7 +184,7 @@ describe('accounts', () => {
 
 describe('console events', () => {
   it('streams queue changes live and resumes after Last-Event-ID', async () => {
-    const staff = await login('wang', 'another long password');
+    const staff = await login('wang');
     const controller = new AbortController();
     const res = await fetch(`${base}/console/api/events`, { headers: { cookie: staff.cookie }, signal: controller.signal });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
-import { staffClient, type Staff } from '../support/staff.js';
+import { addStaff, staffClient, type Staff } from '../support/staff.js';
 import { openChat, say } from '../support/user.js';
 
 let app: App;
@@ -15,9 +14,9 @@ let zhao: Staff;
 beforeAll(async () => {
   app = await buildTestApp({}, { clock: () => now, staffAvailable: async () => true });
   base = `http://127.0.0.1:${(await app.listen()).port}`;
-  await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
-  await addUser(app.store, { name: 'zhao', role: 'supervisor', password: 'supervisor password 1', displayName: '赵主任' });
-  zhao = await login('zhao', 'supervisor password 1');
+  await addStaff(app.store, 'li');
+  await addStaff(app.store, 'zhao');
+  zhao = await login('zhao');
 });
 afterAll(async () => {
   await app.close();
@@ -38,7 +37,7 @@ interface Report {
 
 describe('the supervisors dashboard', () => {
   it('reports the period: chats by highest risk and topic, handoffs, waiting times, outcomes, and the queue now', async () => {
-    const li = await login('li', 'correct horse battery');
+    const li = await login('li');
     await say(base, await openChat(base), '法律援助怎么申请');
     const threatened = await openChat(base);
     await say(base, threatened, '他说如果我离婚就杀了我');
@@ -79,7 +78,7 @@ describe('the supervisors dashboard', () => {
     const garbage = await call(zhao, 'GET', '/dashboard?from=yesterday');
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { error: string }).error).toMatch(/from: must be a date/);
-    const li = await login('li', 'correct horse battery');
+    const li = await login('li');
     expect((await call(li, 'GET', '/dashboard')).status).toBe(403);
   });
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import type { App } from '../../src/app.js';
-import { addUser } from '../../src/console/accounts.js';
 import { buildTestApp } from '../support/app.js';
-import { staffClient, type Staff } from '../support/staff.js';
+import { addStaff, staffClient, type Staff } from '../support/staff.js';
 import { openChat, say } from '../support/user.js';
 
 let app: App;
@@ -16,12 +15,12 @@ let chief: Staff;
 beforeAll(async () => {
   app = await buildTestApp({}, { clock: () => now });
   base = `http://127.0.0.1:${(await app.listen()).port}`;
-  await addUser(app.store, { name: 'li', role: 'agent', password: 'correct horse battery', displayName: '李老师' });
-  await addUser(app.store, { name: 'zhao', role: 'supervisor', password: 'supervisor password 1', displayName: '赵主任' });
-  await addUser(app.store, { name: 'boss', role: 'admin', password: 'the admin password', displayName: '周律师' });
-  await addUser(app.store, { name: 'chief', role: 'admin', password: 'the other admin password', displayName: '吴主任' });
-  boss = await login('boss', 'the admin password');
-  chief = await login('chief', 'the other admin password');
+  await addStaff(app.store, 'li');
+  await addStaff(app.store, 'zhao');
+  await addStaff(app.store, 'boss');
+  await addStaff(app.store, 'chief');
+  boss = await login('boss');
+  chief = await login('chief');
 });
 afterAll(async () => {
   await app.close();
@@ -57,8 +56,8 @@ const NEW_ZH = '法律援助可以免费请律师：拨打 12348，或去县区�
 describe('the FAQ editor API', () => {
   it('is for admins only: 401 without a session, 403 for an agent or a supervisor, 403 without the CSRF token', async () => {
     expect((await call(undefined, 'GET', '/faq')).status).toBe(401);
-    const li = await login('li', 'correct horse battery');
-    const zhao = await login('zhao', 'supervisor password 1');
+    const li = await login('li');
+    const zhao = await login('zhao');
     for (const staff of [li, zhao]) {
       expect((await call(staff, 'GET', '/faq')).status).toBe(403);
       expect((await call(staff, 'GET', '/faq/legal_aid')).status).toBe(403);
@@ -165,7 +164,7 @@ describe('the FAQ editor API', () => {
     expect((await call(boss, 'POST', '/faq/legal_aid/rollback', { version: head.version, to: 1 })).status).toBe(409);
 
     now = Date.parse('2027-09-01T02:00:00Z');
-    const later = await login('boss', 'the admin password');
+    const later = await login('boss');
     const list = (await (await call(later, 'GET', '/faq')).json()) as { items: { intent: string; overdue: boolean }[] };
     expect(list.items.every((i) => i.overdue)).toBe(true);
     const reviewed = await call(later, 'POST', '/faq/legal_aid/reviewed', { version: back.version });
@@ -178,7 +177,7 @@ describe('the FAQ editor API', () => {
   it('teaches the bot a new training sentence after publishing', async () => {
     const phrase = '蓝色小屋的门开着吗';
     expect((await app.model.classify(phrase, 'zh')).intent).not.toBe('shelter');
-    const admin = await login('boss', 'the admin password');
+    const admin = await login('boss');
     const current = await read(admin, 'shelter');
     const changed = once(app.catalog, 'change');
     expect((await call(admin, 'PUT', '/faq/shelter', edit(current, (e) => e.utterances.zh.push(phrase, '蓝色小屋还能住人吗', '去蓝色小屋怎么走')))).status).toBe(200);

@@ -1,6 +1,10 @@
 /** Debian's chromium through playwright-core. Locally a missing browser skips with a notice; under CI=true it fails. */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { App, BuildOptions } from '../../src/app.js';
+import { buildTestApp } from './app.js';
+import { addStaff, passwordOf, type StaffName } from './staff.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -21,7 +25,7 @@ export function launch(): Promise<Browser> {
 }
 
 /** A staff member logged in to the console in a fresh browser context; page errors and dialogs are collected. */
-export async function logInToConsole(browser: Browser, base: string, name: string, password: string): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
+export async function logInToConsole(browser: Browser, base: string, name: string, password = passwordOf(name)): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
   const page = await (await browser.newContext()).newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];
@@ -36,4 +40,29 @@ export async function logInToConsole(browser: Browser, base: string, name: strin
   await page.click('#login-form button');
   await page.locator('#work').waitFor();
   return { page, dialogs, errors };
+}
+
+/** What a browser test of the console works with; filled in by the hooks that `consoleInBrowser` registers. */
+export interface ConsoleWorld {
+  app: App;
+  browser: Browser;
+  base: string;
+  logIn(name: string, password?: string): ReturnType<typeof logInToConsole>;
+}
+
+/** Registers the hooks of a browser test of the console: the app listening with these colleagues, and a browser. */
+export function consoleInBrowser(staff: StaffName[], options: BuildOptions = {}): ConsoleWorld {
+  const world = {} as ConsoleWorld;
+  beforeAll(async () => {
+    world.app = await buildTestApp({}, options);
+    world.base = `http://127.0.0.1:${(await world.app.listen()).port}`;
+    await addStaff(world.app.store, ...staff);
+    world.browser = await launch();
+    world.logIn = (name, password) => logInToConsole(world.browser, world.base, name, password);
+  });
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.app?.close();
+  });
+  return world;
 }
