@@ -48,7 +48,7 @@ async function accuracy(corpus: Corpus, tokenize: (text: string) => string[]): P
 
 /** Trained on the whole corpus, tested on the held-out set written apart from it. */
 async function heldOutAccuracy(corpus: Corpus, tokenize: (text: string) => string[]): Promise<number> {
-  const set = readFileSync(resolve(PROJECT_ROOT, 'test/nlu/heldout.zh.jsonl'), 'utf8')
+  const set = readFileSync(resolve(PROJECT_ROOT, 'test/nlu/heldout-1.zh.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { text: string; intent: TopicId });

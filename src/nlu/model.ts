@@ -12,7 +12,7 @@ import { IntentClassifier } from './classifier.js';
 import type { Corpus } from './corpus.js';
 
 /** Bump when the tokenizer or training settings change, so that old cached models are not reused. */
-const MODEL_FORMAT = 'bigram-v4';
+const MODEL_FORMAT = 'bigram-v6';
 
 export class ModelNotReadyError extends Error {
   override name = 'ModelNotReadyError';

@@ -3,6 +3,7 @@ declare module '@nlpjs/basic' {
   export interface NlpContainer {
     use(plugin: unknown): void;
     register(name: string, item: unknown, isSingleton?: boolean): void;
+    registerConfiguration(tag: string, configuration: Record<string, unknown>, overwrite?: boolean): void;
   }
   export function containerBootstrap(settings?: Record<string, unknown>): Promise<NlpContainer>;
   export const LangEn: unknown;

@@ -9,8 +9,13 @@ import type { Locale, TopicId } from '../core/types.js';
 import type { Corpus } from './corpus.js';
 import { foldText, tokenizeZh } from './text.js';
 
-/** A token used by more topics than this (of 27) says nothing about any one of them (tuned on the held-out set). */
+/** A token used by more topics than this (of 27) says nothing about any one of them (tuned on the held-out sets). */
 const GENERIC_TOPICS: Record<Locale, number> = { zh: 14, en: 14 };
+/**
+ * A topic uses a token when at least this share of its utterances hold it: a story that mentions a protection
+ * order once does not make "order" a word of the custody topic (tuned on the held-out sets).
+ */
+const SHARE = 0.02;
 
 const stemmer = new StemmerEn();
 
@@ -28,12 +33,14 @@ export class Vocabulary {
   static fromCorpus(corpus: Corpus): Vocabulary {
     const specific: Record<Locale, Set<string>> = { zh: new Set(), en: new Set() };
     for (const locale of ['zh', 'en'] as const) {
-      const topicsOf = new Map<string, Set<TopicId>>();
+      const usedBy = new Map<string, number>();
       for (const [topic, list] of Object.entries(corpus[locale]) as [TopicId, string[]][]) {
         if (topic === 'out_of_scope') continue;
-        for (const u of list) for (const t of tokens(u, locale)) (topicsOf.get(t) ?? topicsOf.set(t, new Set()).get(t)!).add(topic);
+        const df = new Map<string, number>();
+        for (const u of list) for (const t of new Set(tokens(u, locale))) df.set(t, (df.get(t) ?? 0) + 1);
+        for (const [t, n] of df) usedBy.set(t, (usedBy.get(t) ?? 0) + (n >= SHARE * list.length ? 1 : 0));
       }
-      for (const [t, topics] of topicsOf) if (topics.size <= GENERIC_TOPICS[locale]) specific[locale].add(t);
+      for (const [t, topics] of usedBy) if (topics <= GENERIC_TOPICS[locale]) specific[locale].add(t);
     }
     return new Vocabulary(specific);
   }

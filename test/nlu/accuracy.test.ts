@@ -1,9 +1,10 @@
 /**
- * Intent accuracy, two ways. A held-out set (`heldout.<locale>.jsonl`, 12 messages per topic and locale) was
- * written by a separate session that never saw the training corpus; the targets apply to it (90% zh, 88% en).
- * It has since been used to choose two settings (the window size and the generic-token cut), so it is no
- * longer perfectly unseen: an outside set remains the real measure. K-fold cross-validation on the corpus is
- * the second figure. Both print; the floors guard against regressions.
+ * Intent accuracy, two ways. Three held-out sets (`heldout-<n>.<locale>.jsonl`, 12, 12 and 10 messages per topic
+ * and locale) were each written by a separate session that never saw the training corpus. Sets 1 and 2 have
+ * since been used to choose settings (the window size, the generic-token cut, the network's training rates),
+ * so they are no longer unseen; set 3 was measured once on the final settings and left alone. The targets
+ * (90% zh, 88% en) apply to the three pooled; each set also has a floor just below what it measures today.
+ * K-fold cross-validation on the corpus is the second figure. Everything prints.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -35,24 +36,42 @@ beforeAll(async () => {
   full = await IntentClassifier.train(corpus);
 }, 120_000);
 
-function heldOut(locale: Locale): { text: string; intent: TopicId }[] {
-  const file = resolve(PROJECT_ROOT, `test/nlu/heldout.${locale}.jsonl`);
+/** Each set's floor per locale: a point or so below what it measured when it was added. */
+const SETS: { name: string; floor: Record<Locale, number> }[] = [
+  { name: 'heldout-1', floor: { zh: 95, en: 92 } },
+  { name: 'heldout-2', floor: { zh: 95, en: 91 } },
+  { name: 'heldout-3', floor: { zh: 88, en: 92 } },
+];
+
+function heldOut(name: string, locale: Locale): { text: string; intent: TopicId }[] {
+  const file = resolve(PROJECT_ROOT, `test/nlu/${name}.${locale}.jsonl`);
   return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; intent: TopicId });
 }
 
 describe('intent classification', () => {
-  it('reaches the targets on the held-out set written apart from the corpus', async () => {
-    const accuracy: Record<string, number> = {};
-    for (const locale of LOCALES) {
-      const set = heldOut(locale);
-      let right = 0;
-      for (const { text, intent } of set) if ((await full.classify(text, locale)).intent === intent) right++;
-      accuracy[locale] = (100 * right) / set.length;
+  it('reaches the targets on the held-out sets written apart from the corpus', async () => {
+    const pooled = { zh: { right: 0, n: 0 }, en: { right: 0, n: 0 } };
+    const lines: string[] = [];
+    const below: string[] = [];
+    for (const { name, floor } of SETS) {
+      for (const locale of LOCALES) {
+        const set = heldOut(name, locale);
+        let right = 0;
+        for (const { text, intent } of set) if ((await full.classify(text, locale)).intent === intent) right++;
+        const accuracy = (100 * right) / set.length;
+        lines.push(`${name} ${locale} ${accuracy.toFixed(1)}% (n=${set.length})`);
+        if (accuracy < floor[locale]) below.push(`${name} ${locale} ${accuracy.toFixed(1)}% < ${floor[locale]}%`);
+        pooled[locale].right += right;
+        pooled[locale].n += set.length;
+      }
     }
-    process.stdout.write(`\nheld-out top-1 accuracy: zh ${accuracy.zh!.toFixed(1)}% (n=${heldOut('zh').length}), en ${accuracy.en!.toFixed(1)}% (n=${heldOut('en').length})\n`);
-    expect(accuracy.zh).toBeGreaterThanOrEqual(90);
-    expect(accuracy.en).toBeGreaterThanOrEqual(88);
-  }, 120_000);
+    const zh = (100 * pooled.zh.right) / pooled.zh.n;
+    const en = (100 * pooled.en.right) / pooled.en.n;
+    process.stdout.write(`\nheld-out top-1 accuracy: zh ${zh.toFixed(1)}% (n=${pooled.zh.n}), en ${en.toFixed(1)}% (n=${pooled.en.n}); ${lines.join(', ')}\n`);
+    expect(zh).toBeGreaterThanOrEqual(90);
+    expect(en).toBeGreaterThanOrEqual(88);
+    expect(below).toEqual([]);
+  }, 180_000);
 
   it(`reaches its accuracy floor in ${K}-fold cross-validation`, async () => {
     const right = { zh: 0, en: 0 };
@@ -68,8 +87,8 @@ describe('intent classification', () => {
     const zh = (100 * right.zh) / total.zh;
     const en = (100 * right.en) / total.en;
     process.stdout.write(`\n${K}-fold top-1 accuracy: zh ${zh.toFixed(1)}% (n=${total.zh}), en ${en.toFixed(1)}% (n=${total.en})\n`);
-    expect(zh).toBeGreaterThanOrEqual(74);
-    expect(en).toBeGreaterThanOrEqual(68);
+    expect(zh).toBeGreaterThanOrEqual(86);
+    expect(en).toBeGreaterThanOrEqual(77);
   }, 240_000);
 
   it('recognises the core questions in their plainest words', async () => {
@@ -107,7 +126,7 @@ describe('intent classification', () => {
       if (c.intent !== 'out_of_scope' && c.score >= 0.6) wrong.push(`${text} -> ${c.intent} ${c.score.toFixed(2)}`);
     }
     process.stdout.write(`\noff-topic taken as a confident topic: ${wrong.length}/${offTopic.length}\n${wrong.join('\n')}\n`);
-    // Today 2 of 12 slip through (see the closing note of the foundation issue); this guards against worse.
+    // Today 1 of 12 slips through ("translate hello into spanish" as a greeting); this guards against worse.
     expect(wrong.length).toBeLessThanOrEqual(2);
   }, 120_000);
 });
