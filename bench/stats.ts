@@ -1,9 +1,8 @@
 /** Small timing helpers for the benchmarks: percentiles over measured samples, printed as a table. */
+import { nearestRank } from '../src/core/percentile.js';
 
 export function percentile(sorted: readonly number[], p: number): number {
-  if (!sorted.length) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
+  return nearestRank(sorted, p) ?? NaN;
 }
 
 export interface Summary {

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from './config.js';
 import { decide } from './core/policy.js';
 import { LOCALES, type Action } from './core/types.js';
 import { DataFileError } from './data-file.js';
+import { firstIssue } from './first-issue.js';
 import { loadFaq } from './faq/load.js';
 import { FaqCatalog } from './faq/catalog.js';
 import { checkFaqSet, writeFaqFiles } from './faq/files.js';
@@ -51,8 +52,8 @@ async function eachLine<T>(schema: z.ZodType<T>, handle: (value: T, lineNumber: 
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      write({ error: `line ${n}: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      const { field, message } = firstIssue(parsed.error, '(root)');
+      write({ error: `line ${n}: ${field}: ${message}` });
       continue;
     }
     try {
@@ -155,7 +156,7 @@ async function faqExport(dir: string | undefined): Promise<number> {
     const target = resolve(dir);
     writeFaqFiles(target, faq, corpus);
     const edited = Object.entries(versions).filter(([, v]) => v > 0);
-    process.stdout.write(`wrote ${target}/faq (28 answers) and ${target}/intents (zh, en); ${edited.length} topics differ from the seed: ${edited.map(([t, v]) => `${t} v${v}`).join(', ') || 'none'}\n`);
+    process.stdout.write(`wrote ${target}/faq (${Object.keys(faq).length} answers) and ${target}/intents (zh, en); ${edited.length} topics differ from the seed: ${edited.map(([t, v]) => `${t} v${v}`).join(', ') || 'none'}\n`);
     faqCheck(target);
     return 0;
   } finally {

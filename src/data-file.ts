@@ -1,6 +1,7 @@
 /** Reading the project's data files (corpus, answers, lexicons) with errors that name the file and field. */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { firstIssue } from './first-issue.js';
 
 export class DataFileError extends Error {
   override name = 'DataFileError';
@@ -8,9 +9,8 @@ export class DataFileError extends Error {
 
 /** Formats the first zod issue as "file: field.path: message". */
 export function describeIssue(file: string, error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : '(root)';
-  return `${file}: ${field}: ${issue.message}`;
+  const { field, message } = firstIssue(error, '(root)');
+  return `${file}: ${field}: ${message}`;
 }
 
 export function readJsonFile(file: string): unknown {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { LogEntry, Store } from '../store/store.js';
 import { BOT_ACCOUNT, LOG_CHANNEL_ID, type LogAdapter } from './log-adapter.js';
+import { firstIssue } from '../first-issue.js';
 import { BadRequestError, bearerToken, clientAddress, queryParam, readJsonBody } from './http-util.js';
 import { TokenError, type TokenSigner } from './tokens.js';
 
@@ -163,8 +164,8 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     try {
       const parsed = incomingActivity.safeParse(await readJsonBody(req, MAX_ACTIVITY_BYTES));
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new BadRequestError(`${issue.path.join('.') || 'activity'}: ${issue.message}`);
+        const { field, message } = firstIssue(parsed.error, 'activity');
+        throw new BadRequestError(`${field}: ${message}`);
       }
       body = parsed.data;
     } catch (err) {

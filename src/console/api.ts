@@ -18,7 +18,7 @@ import type { FaqSet } from '../faq/schema.js';
 import { verifyPassword } from './passwords.js';
 import type { Sessions, StaffSession } from './sessions.js';
 import type { ConsoleEvents } from './events.js';
-import { API_CSP, body, createRouter, HttpError, PRESENCE_KEY, PRESENCE_SECONDS, RANK, sendError } from './routes.js';
+import { API_CSP, badInput, body, createRouter, HttpError, PRESENCE_KEY, PRESENCE_SECONDS, RANK, sendError } from './routes.js';
 
 const LOGIN_ATTEMPTS = 10;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
@@ -184,10 +184,7 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
   route('get', '/console/api/dashboard', 'supervisor', async (req, res) => {
     const today = localDate(clock(), deps.timeZone);
     const query = period.safeParse({ from: queryParam(req, 'from') ?? addDays(today, -6), to: queryParam(req, 'to') ?? today });
-    if (!query.success) {
-      const issue = query.error.issues[0]!;
-      throw new HttpError(400, `${issue.path.join('.') || 'period'}: ${issue.message}`);
-    }
+    if (!query.success) throw badInput(query.error, 'period');
     const { from, to } = query.data;
     const start = startOfLocalDay(from, deps.timeZone);
     const end = startOfLocalDay(addDays(to, 1), deps.timeZone);

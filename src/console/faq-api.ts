@@ -44,7 +44,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
   const today = () => localDate(clock(), deps.timeZone);
 
   /** Domain errors as HTTP: a bad field is 400 naming it, a lost race is 409 with what the other admin changed. */
-  async function translate<T>(intent: TopicId, base: number | undefined, work: () => Promise<T>): Promise<T> {
+  async function translate<T>(intent: TopicId, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
@@ -97,7 +97,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
   route('put', '/console/api/faq/:intent', 'admin', async (req, res, session) => {
     const intent = topic(req);
     const input = await body(req, saveBody, FAQ_BODY);
-    const saved = await translate(intent, input.version, () => catalog.save(intent, input.version, parseEdit(input), session.user.name));
+    const saved = await translate(intent, () => catalog.save(intent, input.version, parseEdit(input), session.user.name));
     await store.appendAudit({ at: clock(), actor: session.user.name, action: 'faq_save', detail: `${intent} v${saved.version}` });
     res.send(200, editable(saved));
   });
@@ -106,7 +106,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
   route('post', '/console/api/faq/:intent/preview', 'admin', async (req, res) => {
     const intent = topic(req);
     const input = await body(req, z.object({}).loose(), FAQ_BODY);
-    const doc: FaqDocument = await translate(intent, undefined, async () => applyEdit(intent, (await catalog.get(intent)).doc.entry, parseEdit(input)));
+    const doc: FaqDocument = await translate(intent, async () => applyEdit(intent, (await catalog.get(intent)).doc.entry, parseEdit(input)));
     const faq = { ...catalog.current().faq, [intent]: doc.entry };
     res.send(200, Object.fromEntries(LOCALES.map((l) => [l, renderAnswer(faq, doc.entry, l, answerWording(l))])));
   });
@@ -122,14 +122,14 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
       .object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(0) })
       .safeParse({ from: queryParam(req, 'from'), to: queryParam(req, 'to') });
     if (!query.success) throw new HttpError(400, 'from and to: version numbers are required');
-    const [from, to] = await translate(intent, undefined, () => Promise.all([catalog.version(intent, query.data.from), catalog.version(intent, query.data.to)]));
+    const [from, to] = await translate(intent, () => Promise.all([catalog.version(intent, query.data.from), catalog.version(intent, query.data.to)]));
     res.send(200, { from: from.version, to: to.version, changes: diffDocuments(from.doc, to.doc) });
   });
 
   route('post', '/console/api/faq/:intent/rollback', 'admin', async (req, res, session) => {
     const intent = topic(req);
     const input = await body(req, rollbackBody);
-    const saved = await translate(intent, input.version, () => catalog.rollback(intent, input.version, input.to, session.user.name));
+    const saved = await translate(intent, () => catalog.rollback(intent, input.version, input.to, session.user.name));
     await store.appendAudit({ at: clock(), actor: session.user.name, action: 'faq_rollback', detail: `${intent} v${input.to} -> v${saved.version}` });
     res.send(200, editable(saved));
   });
@@ -137,7 +137,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
   route('post', '/console/api/faq/:intent/reviewed', 'admin', async (req, res, session) => {
     const intent = topic(req);
     const input = await body(req, reviewedBody);
-    const saved = await translate(intent, input.version, () => catalog.markReviewed(intent, input.version, session.user.name, session.user.displayName, today()));
+    const saved = await translate(intent, () => catalog.markReviewed(intent, input.version, session.user.name, session.user.displayName, today()));
     res.send(200, editable(saved));
   });
 }

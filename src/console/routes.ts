@@ -10,6 +10,7 @@ import { ClaimConflictError, NotAssigneeError } from '../handoff/service.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { BadRequestError, readJsonBody } from '../channels/http-util.js';
+import { firstIssue } from '../first-issue.js';
 import { securityHeaders } from '../channels/widget.js';
 import type { Role } from './accounts.js';
 import { Sessions, type StaffSession } from './sessions.js';
@@ -35,12 +36,14 @@ export class HttpError extends Error {
 /** Reads and validates a JSON body; a bad one is a 400 naming the field. */
 export async function body<T>(req: Request, schema: z.ZodType<T>, limit = MAX_BODY): Promise<T> {
   const parsed = schema.safeParse(await readJsonBody(req, limit));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || 'body';
-    throw new HttpError(400, `${field}: ${issue.message}`, { field });
-  }
+  if (!parsed.success) throw badInput(parsed.error, 'body');
   return parsed.data;
+}
+
+/** A 400 naming the field at fault; `whole` names the input when no single field is. */
+export function badInput(error: z.ZodError, whole: string): HttpError {
+  const { field, message } = firstIssue(error, whole);
+  return new HttpError(400, `${field}: ${message}`, { field });
 }
 
 export type Handler = (req: Request, res: Response, session: StaffSession) => Promise<void>;

@@ -135,8 +135,7 @@ export class FaqCatalog extends EventEmitter<{ change: [FaqSnapshot]; readError:
 
   /** Saves an edit made on `baseVersion`; a newer version saved meanwhile is a conflict, never overwritten. */
   async save(intent: TopicId, baseVersion: number, edit: FaqEdit, author: string): Promise<FaqVersionView> {
-    const head = await this.get(intent);
-    if (head.version !== baseVersion) throw new FaqConflictError(baseVersion, head);
+    const head = await this.headAt(intent, baseVersion);
     const doc = applyEdit(intent, head.doc.entry, edit);
     return this.append(intent, baseVersion, doc, author, edit.note ?? undefined);
   }
@@ -148,10 +147,16 @@ export class FaqCatalog extends EventEmitter<{ change: [FaqSnapshot]; readError:
   }
 
   async markReviewed(intent: TopicId, baseVersion: number, author: string, reviewer: string, today: string): Promise<FaqVersionView> {
-    const head = await this.get(intent);
-    if (head.version !== baseVersion) throw new FaqConflictError(baseVersion, head);
+    const head = await this.headAt(intent, baseVersion);
     const doc = { ...head.doc, entry: { ...head.doc.entry, lastReviewed: today, reviewer } };
     return this.append(intent, baseVersion, doc, author, 'marked reviewed');
+  }
+
+  /** The newest version, if it is the one the admin started from; otherwise her change would overwrite another. */
+  private async headAt(intent: TopicId, baseVersion: number): Promise<FaqVersionView> {
+    const head = await this.get(intent);
+    if (head.version !== baseVersion) throw new FaqConflictError(baseVersion, head);
+    return head;
   }
 
   private async append(intent: TopicId, baseVersion: number, doc: FaqDocument, author: string, note: string | undefined): Promise<FaqVersionView> {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOCALES, TOPIC_IDS, type Locale, type TopicId } from '../core/types.js';
+import { firstIssue } from '../first-issue.js';
 import { faqAnswerFields, faqEntrySchema, type FaqEntry, type FaqSet } from './schema.js';
 
 export const MIN_UTTERANCES = 10;
@@ -55,15 +56,16 @@ export class FaqValidationError extends Error {
   }
 }
 
-function firstIssue(error: z.ZodError): FaqValidationError {
-  const issue = error.issues[0]!;
-  return new FaqValidationError(issue.path.length ? issue.path.join('.') : 'body', issue.message);
+/** The first problem in an edit or a document, naming its field. */
+export function validationError(error: z.ZodError): FaqValidationError {
+  const { field, message } = firstIssue(error, 'body');
+  return new FaqValidationError(field, message);
 }
 
 /** Parses an admin's edit; the error names the field ("zh.title: at most 12 characters"). */
 export function parseEdit(input: unknown): FaqEdit {
   const parsed = faqEditSchema.safeParse(input);
-  if (!parsed.success) throw firstIssue(parsed.error);
+  if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
 }
 
@@ -71,7 +73,7 @@ export function parseEdit(input: unknown): FaqEdit {
 export function applyEdit(intent: TopicId, base: FaqEntry, edit: FaqEdit): FaqDocument {
   const candidate = { intent, lastReviewed: base.lastReviewed, reviewer: base.reviewer, followUps: edit.followUps, zh: edit.zh, en: edit.en };
   const parsed = faqEntrySchema.safeParse(candidate);
-  if (!parsed.success) throw firstIssue(parsed.error);
+  if (!parsed.success) throw validationError(parsed.error);
   return { entry: parsed.data, utterances: edit.utterances };
 }
 

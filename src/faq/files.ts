@@ -7,7 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCALES, TOPIC_IDS, type Locale, type TopicId } from '../core/types.js';
 import { DataFileError } from '../data-file.js';
-import { checkAgainstOthers, faqDocumentSchema, FaqValidationError, type FaqDocument } from './document.js';
+import { checkAgainstOthers, faqDocumentSchema, FaqValidationError, validationError, type FaqDocument } from './document.js';
 import type { FaqSet } from './schema.js';
 
 type CorpusLike = Record<Locale, Partial<Record<TopicId, string[]>>>;
@@ -46,10 +46,7 @@ export function checkFaqSet(dir: string, faq: FaqSet, corpus: CorpusLike): void 
     const doc: FaqDocument = { entry: faq[topic], utterances: { zh: corpus.zh[topic] ?? [], en: corpus.en[topic] ?? [] } };
     try {
       const parsed = faqDocumentSchema.safeParse(doc);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new FaqValidationError(issue.path.join('.'), issue.message);
-      }
+      if (!parsed.success) throw validationError(parsed.error);
       checkAgainstOthers(doc, faq, corpus);
     } catch (err) {
       if (!(err instanceof FaqValidationError)) throw err;

@@ -2,6 +2,7 @@
  * The supervisors' dashboard: the numbers the federation reports for a period (chats, their highest risk,
  * topics asked, handoffs, waiting times, outcomes) and the queue as it is now. Built from report events only.
  */
+import { nearestRank } from '../core/percentile.js';
 import { maxRisk, RISK_LEVELS, type RiskLevel } from '../core/types.js';
 import type { QueueItem, StatEvent } from '../store/store.js';
 
@@ -19,11 +20,6 @@ export interface Report {
   waits: { claimed: number; p50Ms: number | null; p90Ms: number | null };
   outcomes: Record<string, number>;
   queue: { length: number; byRisk: Record<RiskLevel, number>; longestWaitMs: number | null };
-}
-
-function nearestRank(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const zeroByRisk = (): Record<RiskLevel, number> => Object.fromEntries(RISK_LEVELS.map((r) => [r, 0])) as Record<RiskLevel, number>;
@@ -57,7 +53,7 @@ export function buildReport(events: StatEvent[], queue: QueueItem[], from: numbe
     byRisk,
     byTopic: Object.fromEntries([...topics].map(([t, ids]) => [t, ids.size]).sort((a, b) => Number(b[1]) - Number(a[1]))),
     handoffs,
-    waits: { claimed: waits.length, p50Ms: nearestRank(waits, 50), p90Ms: nearestRank(waits, 90) },
+    waits: { claimed: waits.length, p50Ms: nearestRank(waits, 50) ?? null, p90Ms: nearestRank(waits, 90) ?? null },
     outcomes,
     queue: { length: queue.length, byRisk: queueByRisk, longestWaitMs: queue.length ? now - queue.reduce((oldest, q) => Math.min(oldest, q.waitingSince), now) : null },
   };

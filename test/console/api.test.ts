@@ -10,11 +10,7 @@ let base: string;
 beforeAll(async () => {
   app = await buildTestApp();
   base = `http://127.0.0.1:${(await app.listen()).port}`;
-  await addStaff(app.store, 'li');
-  await addStaff(app.store, 'wang');
-  await addStaff(app.store, 'zhao');
-  await addStaff(app.store, 'sun');
-  await addStaff(app.store, 'boss');
+  await addStaff(app.store, 'li', 'wang', 'zhao', 'sun', 'boss');
 });
 afterAll(async () => {
   await app.close();

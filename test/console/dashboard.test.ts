@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import type { Report } from '../../src/handoff/report.js';
 import { buildTestApp } from '../support/app.js';
 import { addStaff, staffClient, type Staff } from '../support/staff.js';
 import { openChat, say } from '../support/user.js';
@@ -14,26 +15,15 @@ let zhao: Staff;
 beforeAll(async () => {
   app = await buildTestApp({}, { clock: () => now, staffAvailable: async () => true });
   base = `http://127.0.0.1:${(await app.listen()).port}`;
-  await addStaff(app.store, 'li');
-  await addStaff(app.store, 'zhao');
+  await addStaff(app.store, 'li', 'zhao');
   zhao = await login('zhao');
 });
 afterAll(async () => {
   await app.close();
 });
 
-interface Report {
-  chats: number;
-  started: number;
-  byRisk: Record<string, number>;
-  byTopic: Record<string, number>;
-  handoffs: number;
-  waits: { claimed: number; p50Ms: number | null; p90Ms: number | null };
-  outcomes: Record<string, number>;
-  queue: { length: number; byRisk: Record<string, number>; longestWaitMs: number | null };
-  fromDate: string;
-  toDate: string;
-}
+/** What the dashboard endpoint answers: the report and the period it covers. */
+type Dashboard = Report & { fromDate: string; toDate: string };
 
 describe('the supervisors dashboard', () => {
   it('reports the period: chats by highest risk and topic, handoffs, waiting times, outcomes, and the queue now', async () => {
@@ -53,7 +43,7 @@ describe('the supervisors dashboard', () => {
 
     const res = await call(zhao, 'GET', '/dashboard');
     expect(res.status).toBe(200);
-    const report = (await res.json()) as Report;
+    const report = (await res.json()) as Dashboard;
     expect(report).toMatchObject({
       fromDate: '2026-11-19',
       toDate: '2026-11-25',
@@ -67,7 +57,7 @@ describe('the supervisors dashboard', () => {
     });
     expect(report.byTopic.legal_aid).toBe(1);
 
-    const tomorrow = (await (await call(zhao, 'GET', '/dashboard?from=2026-11-26&to=2026-11-26')).json()) as Report;
+    const tomorrow = (await (await call(zhao, 'GET', '/dashboard?from=2026-11-26&to=2026-11-26')).json()) as Dashboard;
     expect(tomorrow).toMatchObject({ chats: 0, handoffs: 0, waits: { claimed: 0, p50Ms: null }, queue: { length: 1 } });
   });
 

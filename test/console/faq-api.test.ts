@@ -15,10 +15,7 @@ let chief: Staff;
 beforeAll(async () => {
   app = await buildTestApp({}, { clock: () => now });
   base = `http://127.0.0.1:${(await app.listen()).port}`;
-  await addStaff(app.store, 'li');
-  await addStaff(app.store, 'zhao');
-  await addStaff(app.store, 'boss');
-  await addStaff(app.store, 'chief');
+  await addStaff(app.store, 'li', 'zhao', 'boss', 'chief');
   boss = await login('boss');
   chief = await login('chief');
 });
