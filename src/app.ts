@@ -11,12 +11,17 @@ import { screenConversation, screenMessage } from './safety/screen.js';
 import { loadCorpus, type Corpus } from './nlu/corpus.js';
 import { IntentModel } from './nlu/model.js';
 import { loadFaq } from './faq/load.js';
+import { loadReplies } from './faq/replies.js';
+import { describeStaffedHours, nextStaffed } from './core/staffed-hours.js';
 import type { FaqSet } from './faq/schema.js';
 import { FaqCatalog } from './faq/catalog.js';
 import { Conversations } from './handoff/conversations.js';
-import { withMessageEvents } from './handoff/events.js';
-import { Handoff, type Deliver } from './handoff/service.js';
-import { createDeliver } from './channels/deliver.js';
+import { publishEvent } from './handoff/events.js';
+import { Presence } from './handoff/presence.js';
+import { Handoff, TICK_MS } from './handoff/service.js';
+import { Transcript } from './handoff/transcript.js';
+import { ClientInfo } from './http/request.js';
+import { createPush } from './channels/deliver.js';
 import { Dialogue } from './bot/dialogue.js';
 import { HotlineBot, type TurnObserver } from './bot/handler.js';
 import { LogAdapter } from './channels/log-adapter.js';
@@ -28,11 +33,12 @@ import { TokenSigner } from './channels/tokens.js';
 import { mountWidget } from './channels/widget.js';
 import { mountConsoleApi } from './console/api.js';
 import { mountFaqApi } from './console/faq-api.js';
-import { createRouter, PRESENCE_KEY } from './console/routes.js';
+import { createPublicRouter, createRouter } from './console/routes.js';
 import { mountConsolePage } from './console/page.js';
 import { Sessions } from './console/sessions.js';
 import { mountSetup, prepareFirstRun } from './console/setup.js';
 import { ConsoleEvents } from './console/events.js';
+import { mountUsersApi } from './console/users-api.js';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -59,9 +65,9 @@ export interface App {
   catalog: FaqCatalog;
   model: IntentModel;
   conversations: Conversations;
+  transcript: Transcript;
+  presence: Presence;
   handoff: Handoff;
-  /** Sends a message to a user outside her own turn, through her channel. */
-  deliver: Deliver;
   dialogue: Dialogue;
   bot: HotlineBot;
   cloudAdapter: CloudAdapter;
@@ -80,8 +86,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Data files are validated before anything starts: a bad file stops start-up with its name and field.
   const seedFaq = loadFaq(options.faqDir ?? resolve(PROJECT_ROOT, 'faq'));
   const corpus = loadCorpus(options.intentsDir ?? resolve(PROJECT_ROOT, 'intents'));
-  // Every stored message announces itself to staff consoles on every instance.
-  const store = withMessageEvents(options.store ?? createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays }));
+  const store =
+    options.store ??
+    createStore(config, { onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') });
 
   const model = new IntentModel({ cacheDir: resolve(PROJECT_ROOT, config.nluCacheDir), log, inline: options.trainInline });
   // Answers swap at once when an admin publishes; the model retrains off the request path and swaps when ready.
@@ -102,44 +109,66 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })();
   modelReady.catch((err: unknown) => log.error({ err }, 'intent model failed to load'));
 
-  const conversations = new Conversations(store, clock);
+  const words = loadReplies(resolve(PROJECT_ROOT, 'replies', 'bot.json'));
+  const conversations = new Conversations(store, clock, (now) => nextStaffed(now, config.staffedHours, config.timeZone));
+  const transcript = new Transcript({ store, clock, log });
+  const presence = new Presence(store);
   const dialogue = new Dialogue({
     screenMessage,
     screenConversation,
     classify: (text, locale) => model.classify(text, locale),
     faq,
+    words,
+    staffedHours: (locale) => describeStaffedHours(config.staffedHours, locale),
     minScore: config.nluMinScore,
-    // A person can take a chat when staff used the console in the last few minutes; otherwise the bot says
-    // so and gives 12338 and 110 rather than promising a person who will not come.
-    staffAvailable: options.staffAvailable ?? (async () => (await store.getSession(PRESENCE_KEY)) !== undefined),
+    staffAvailable: options.staffAvailable ?? (() => presence.available()),
     conversations,
     log,
   });
   const bot = new HotlineBot(dialogue, options.observer);
-  const recorder = transcriptRecorder(store, conversations, log, clock);
+  const recorder = transcriptRecorder(transcript, conversations, log);
   const cloudAdapter = createCloudAdapter(config.bot, log, [recorder]);
-  const logAdapter = new LogAdapter(store, clock);
-  const deliver = createDeliver({ store, logAdapter, cloudAdapter, appId: config.bot.appId });
+  const logAdapter = new LogAdapter({ transcript, log, clock });
+  logAdapter.use(recorder);
   const handoff = new Handoff({
     store,
     conversations,
-    deliver,
+    transcript,
+    presence,
+    push: createPush({ cloudAdapter, appId: config.bot.appId, once: (key, ttl) => store.markOnce(key, ttl) }),
     log,
     clock,
     queueTimeoutMinutes: config.queueTimeoutMinutes,
+    words,
   });
+  const client = new ClientInfo(config.trustedProxies);
   let ticker: NodeJS.Timeout | undefined;
 
   const server = restify.createServer({ name: 'hotline-bot', handleUncaughtExceptions: false });
-  mountHealth(server, { store, model });
+  mountHealth(server, { ping: () => store.ping(), modelReady: () => model.ready });
   mountBotEndpoint(server, { adapter: cloudAdapter, bot, config: config.bot, log });
   const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlSeconds, clock);
-  mountDirectLine(server, { store, adapter: logAdapter, bot, tokens, log, clock });
+  mountDirectLine(server, {
+    transcript,
+    handoff,
+    adapter: logAdapter,
+    bot,
+    tokens,
+    client,
+    count: (key, ttl) => store.incrementCounter(key, ttl),
+    once: (key, ttl) => store.markOnce(key, ttl),
+    emergency: (text, locale) => ({ ...dialogue.emergencyFor(text, locale), numbers: ['110', '120', '12110', '12338'] }),
+    log,
+    clock,
+  });
   mountWidget(server, { quickExitUrl: config.quickExitUrl });
-  const sessions = new Sessions(store, { secureCookie: config.cookieSecure, clock });
+  const sessions = new Sessions(store, { secureCookie: config.cookieSecure, client, clock });
   const consoleEvents = new ConsoleEvents(store);
-  mountConsoleApi(server, { store, conversations, handoff, sessions, events: consoleEvents, faq, timeZone: config.timeZone, log, clock });
-  mountFaqApi(createRouter(server, { store, sessions, log, clock }), {
+  const route = createRouter(server, { sessions, presence, client, log });
+  const publicRoute = createPublicRouter(server, { client, log });
+  mountConsoleApi(server, { store, handoff, presence, sessions, events: consoleEvents, client, faq, timeZone: config.timeZone, log, clock, route });
+  mountUsersApi(route, publicRoute, { store, clock, changed: (user) => publishEvent(store, { type: 'account.changed', user }) });
+  mountFaqApi(route, {
     catalog,
     store,
     training: () => model.training,
@@ -147,7 +176,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     timeZone: config.timeZone,
     clock,
   });
-  mountSetup(server, { store, log, clock, method: config.redisUrl ? 'cli' : 'link' });
+  mountSetup(publicRoute, { store, log, clock, method: config.shared ? 'cli' : 'link', client });
   mountConsolePage(server);
 
   return {
@@ -159,8 +188,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     catalog,
     model,
     conversations,
+    transcript,
+    presence,
     handoff,
-    deliver,
     dialogue,
     bot,
     cloudAdapter,
@@ -169,12 +199,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     modelReady,
     listen: async () => {
       await consoleEvents.start();
-      const setupToken = config.redisUrl ? undefined : await prepareFirstRun(store);
+      const setupToken = config.shared ? undefined : await prepareFirstRun(store);
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
-          // Waiting users hear their place in the queue; long waits alert a supervisor.
-          ticker = setInterval(() => void handoff.tick().catch((err: unknown) => log.error({ err }, 'queue tick failed')), 10_000);
+          // Waiting users hear their place in the queue; long waits alert a supervisor. Once across instances.
+          ticker = setInterval(() => void handoff.tick().catch((err: unknown) => log.error({ err }, 'queue tick failed')), TICK_MS);
           ticker.unref();
           const address = server.address();
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -5,7 +5,6 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { buildApp, PROJECT_ROOT, type App } from './app.js';
 import { loadConfig, type Config } from './config.js';
-import { decide } from './core/policy.js';
 import { LOCALES, type Action } from './core/types.js';
 import { DataFileError } from './data-file.js';
 import { firstIssue } from './first-issue.js';
@@ -14,11 +13,9 @@ import { FaqCatalog } from './faq/catalog.js';
 import { checkFaqSet, writeFaqFiles } from './faq/files.js';
 import { createLogger } from './log.js';
 import { loadCorpus } from './nlu/corpus.js';
-import { screenConversation, screenMessage } from './safety/screen.js';
 import { MemoryStore } from './store/memory.js';
 import { createStore } from './store/index.js';
 import { AccountError, addUser, ROLES, type Role } from './console/accounts.js';
-import { BOT_ACCOUNT, LOG_CHANNEL_ID } from './channels/log-adapter.js';
 import type { TurnResult } from './bot/dialogue.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
@@ -66,7 +63,7 @@ async function eachLine<T>(schema: z.ZodType<T>, handle: (value: T, lineNumber: 
 
 function cliConfig(): Config {
   // The CLI runs in memory: it never touches a live store, whatever REDIS_URL says.
-  return { ...loadConfig(), redisUrl: undefined };
+  return { ...loadConfig(), shared: false };
 }
 
 async function buildCliApp(observer?: (conversationId: string, result: TurnResult) => void): Promise<App> {
@@ -77,44 +74,42 @@ async function buildCliApp(observer?: (conversationId: string, result: TurnResul
   return app;
 }
 
+/**
+ * One user turn on a conversation of the in-process channel: the same path as a Direct Line message (recorded,
+ * then the bot's turn), with the turn's outcome as the bot observed it.
+ */
+function cliTurns(app: App, outcomes: Map<string, TurnResult>) {
+  return async (conversationId: string, turn: number, text: string, locale: string | undefined): Promise<TurnResult> => {
+    const activity = { type: 'message', text, locale, from: { id: 'user', role: 'user' } };
+    outcomes.delete(conversationId);
+    await app.logAdapter.receive(app.bot, conversationId, { id: `${conversationId}:${turn}`, activity });
+    const result = outcomes.get(conversationId);
+    if (!result) throw new Error(`turn ${turn + 1} produced no outcome`);
+    return result;
+  };
+}
+
 async function classify(): Promise<void> {
-  const app = await buildCliApp();
+  const outcomes = new Map<string, TurnResult>();
+  const app = await buildCliApp((id, result) => outcomes.set(id, result));
+  const turn = cliTurns(app, outcomes);
   await eachLine(classifyLine, async (line, n) => {
-    const screening = screenMessage(line.text);
-    const risk = screenConversation([screening]);
-    const c = await app.model.classify(line.text, line.locale);
-    const { action } = decide({ risk: risk.level, intent: c.intent, score: c.score, minScore: app.config.nluMinScore, previousWasMiss: false });
-    write({ id: line.id ?? n, locale: c.locale, intent: c.intent, score: Number(c.score.toFixed(4)), risk: risk.level, signals: risk.signals, action });
+    // A first message, in a conversation of its own.
+    const result = await turn(`cli-classify-${n}`, 0, line.text, line.locale);
+    const c = result.classification ?? { locale: line.locale ?? result.locale, intent: 'out_of_scope', score: 0 };
+    write({ id: line.id ?? n, locale: c.locale, intent: c.intent, score: Number(c.score.toFixed(4)), risk: result.risk.level, signals: result.risk.signals, action: result.action });
   });
   await app.close();
 }
 
 async function converse(): Promise<void> {
-  let last: TurnResult | undefined;
-  const app = await buildCliApp((_id, result) => {
-    last = result;
-  });
+  const outcomes = new Map<string, TurnResult>();
+  const app = await buildCliApp((id, result) => outcomes.set(id, result));
+  const turn = cliTurns(app, outcomes);
   await eachLine(converseLine, async (line, n) => {
     const conversationId = `cli-${n}`;
     const actions: Action[] = [];
-    for (const [i, text] of line.turns.entries()) {
-      const activity = {
-        type: 'message',
-        id: `${conversationId}-${i}`,
-        text,
-        locale: line.locale,
-        channelId: LOG_CHANNEL_ID,
-        conversation: { id: conversationId },
-        from: { id: 'user', role: 'user' },
-        recipient: { ...BOT_ACCOUNT },
-      };
-      // The same order as the live channel: store first, then the bot.
-      await app.store.appendMessage(conversationId, { id: activity.id, from: 'user', at: Date.now(), text });
-      last = undefined;
-      await app.logAdapter.processActivity(activity as never, (context) => app.bot.run(context));
-      if (!last) throw new Error(`turn ${i + 1} produced no outcome`);
-      actions.push((last as TurnResult).action);
-    }
+    for (const [i, text] of line.turns.entries()) actions.push((await turn(conversationId, i, text, line.locale)).action);
     write({ id: line.id ?? n, actions });
   });
   await app.close();
@@ -134,14 +129,14 @@ async function faqExport(dir: string | undefined): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  if (!config.redisUrl) {
+  if (!config.shared) {
     process.stderr.write(
       "Without REDIS_URL the edits live only in the running service's memory, which this command cannot reach.\n" +
         'Set REDIS_URL to the store of the service whose published FAQ you want to export.\n',
     );
     return 2;
   }
-  const store = createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays });
+  const store = createStore(config);
   try {
     const catalog = new FaqCatalog({
       history: store,
@@ -171,7 +166,7 @@ async function userAdd(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  if (!config.redisUrl) {
+  if (!config.shared) {
     process.stderr.write(
       'Without REDIS_URL the service keeps accounts in its own memory, which this command cannot reach and which a restart empties.\n' +
         'On its first start without any account, the service prints a one-time setup link: open it to create the first admin in the console,\n' +
@@ -185,7 +180,7 @@ async function userAdd(args: string[]): Promise<number> {
     password = line;
     break;
   }
-  const store = createStore({ redisUrl: config.redisUrl, retentionDays: config.retentionDays });
+  const store = createStore(config);
   try {
     const user = await addUser(store, { name, role: role as Role, password });
     process.stdout.write(`created ${user.name} (${user.role})\n`);

@@ -7,10 +7,10 @@ export type { Logger };
 const REDACT = [
   'text',
   '*.text',
-  'message',
+  'message.text',
   '*.message.text',
-  'activity.text',
-  '*.activity.text',
+  'activity',
+  '*.activity',
   'password',
   '*.password',
   'passwordHash',
@@ -19,15 +19,34 @@ const REDACT = [
   '*.token',
   'name',
   '*.name',
+  'displayName',
+  '*.displayName',
   'phone',
   '*.phone',
   'address',
   '*.address',
+  'notes',
+  '*.notes',
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
   'headers.cookie',
 ];
+
+/**
+ * The one way an error reaches a log line: its type, message, code and stack, nothing else. Client errors carry
+ * more (ioredis puts the command's arguments, a whole conversation record, on its errors); none of it is kept.
+ */
+export function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as { code?: unknown }).code;
+  return {
+    type: err.name || err.constructor?.name || 'Error',
+    message: err.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    stack: err.stack,
+  };
+}
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -35,8 +54,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'hotline-bot' },
       redact: { paths: REDACT, censor: '[redacted]' },
-      // Error objects are kept, but never their message when it could echo user input: callers pass codes.
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: serializeError, error: serializeError },
     },
     destination,
   );

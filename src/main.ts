@@ -8,10 +8,10 @@ async function main(): Promise<void> {
   const app = await buildApp(config);
   const { port, setupUrl } = await app.listen();
   app.log.info(
-    { port, host: config.host, store: config.redisUrl ? 'redis' : 'memory' },
+    { port, host: config.host, store: config.shared ? 'redis' : 'memory' },
     `listening on http://${config.host}:${port} (widget at /, console at /console)`,
   );
-  if (!config.redisUrl) {
+  if (!config.shared) {
     app.log.warn('memory store: nothing is kept across a restart; set REDIS_URL for real use');
   }
   if (setupUrl) {

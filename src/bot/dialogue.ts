@@ -1,33 +1,55 @@
 /**
  * One user turn, channel-independent: screen, look at the conversation's state, classify, decide, reply.
- * The channel has already stored the message before calling this (design: nothing is lost).
- * Screening comes first and the emergency reply depends on nothing that can fail.
+ * The channel has recorded the message before calling this (design: nothing is lost). Screening comes first and
+ * the emergency reply depends on nothing that can fail.
+ *
+ * What she is told follows what crisis lines teach: believe her and say it is not her fault, name the danger
+ * plainly, give two or three steps for now, offer choices, ask whether she is safe to talk, keep it short, and
+ * never promise what the service cannot do. The words are data (`replies/bot.json`).
  */
-import { botMayAnswer, type ConversationView, type DialogueMemory } from '../core/conversation.js';
+import { botMayAnswer, type ConversationView } from '../core/conversation.js';
 import { decide, type Decision } from '../core/policy.js';
-import { riskRank, type Action, type Locale, type RiskLevel, type Screening, type TopicId } from '../core/types.js';
+import type { CallbackPatch, DialogueMemory } from '../core/record.js';
+import { riskRank, type Action, type Classification, type Locale, type RiskLevel, type Screening, type TopicId } from '../core/types.js';
+import { DANGER_OF_SIGNAL, FOLLOW_UP_OF_SIGNAL, type WordKey, type Words } from '../core/words.js';
 import { buttonIndex, renderAnswer, topicButton, type Button } from '../faq/render.js';
 import type { FaqSet } from '../faq/schema.js';
 import type { Logger } from '../log.js';
-import type { Classification } from '../core/types.js';
 import { detectLocale } from '../nlu/text.js';
-import { answerWording, MESSAGES } from './messages.js';
+
+export type ReplyKind =
+  | 'welcome'
+  | 'answer'
+  | 'menu'
+  | 'ack'
+  | 'danger'
+  | 'steps'
+  | 'offer_human'
+  | 'handoff'
+  | 'emergency'
+  | 'intake'
+  | 'failure'
+  | 'unreadable';
 
 export interface Reply {
-  kind: 'welcome' | 'answer' | 'menu' | 'offer_human' | 'handoff' | 'emergency' | 'failure' | 'unreadable';
+  kind: ReplyKind;
   text: string;
   buttons: Button[];
 }
 
 export interface TurnResult {
   action: Action;
+  locale: Locale;
   /** The message's own screening and the conversation's level after it. */
   screening: Screening;
   risk: Screening;
   replies: Reply[];
+  /** What the classifier made of the message, when it could be asked. */
+  classification?: Classification | undefined;
   /** This turn put the chat in the queue for a person. */
   escalated?: boolean;
 }
+
 
 /** The parts the dialogue needs, each of which may fail except screening. */
 export interface DialogueDeps {
@@ -35,18 +57,22 @@ export interface DialogueDeps {
   screenConversation(turns: readonly Screening[]): Screening;
   classify(text: string, locale: Locale): Promise<Classification>;
   faq(): FaqSet;
+  words: Words;
   minScore: number;
-  /** Whether a person can take a chat now. When none can, the bot says so and gives the numbers to call
-   * instead of leaving her waiting in a queue nobody reads. */
+  /** Whether a person can take a chat now. When none can, the chat is queued all the same and she is told so. */
   staffAvailable(): Promise<boolean>;
+  /** The staffed hours in her language, for the honest "nobody is online". */
+  staffedHours(locale: Locale): string;
   conversations: {
     load(conversationId: string): Promise<ConversationView>;
     /** Saves the memory and the turn's risk; `escalate` asks for a person (enqueue or re-prioritise). */
     save(
       conversationId: string,
       memory: DialogueMemory,
-      turn: { risk: Screening; escalate: boolean; topic?: TopicId | undefined },
-    ): Promise<void>;
+      turn: { risk: Screening; escalate: boolean; topic?: TopicId | undefined; offline?: boolean; callback?: CallbackPatch },
+    ): Promise<unknown>;
+    /** Marks the conversation as welcomed; false when it was already. */
+    welcome(conversationId: string, locale: Locale): Promise<boolean>;
   };
   log: Logger;
 }
@@ -54,6 +80,8 @@ export interface DialogueDeps {
 const MEMORY_TURNS = 10;
 /** The classifier only reads the start of a very long message; screening reads all of it. */
 const CLASSIFY_MAX_CHARS = 1000;
+/** Within this many turns a repeated acknowledgement or step list is shortened, never repeated word for word. */
+const RECENT = 3;
 const MENU_TOPICS: TopicId[] = [
   'protection_order.apply',
   'police.report',
@@ -66,13 +94,44 @@ const MENU_TOPICS: TopicId[] = [
   'safety.plan',
   'hotlines',
 ];
+/** Offered beside the danger: the next things she may want. */
+const HIGH_TOPICS: TopicId[] = ['protection_order.apply', 'shelter', 'safety.plan'];
+const DISCLOSURE_TOPICS: TopicId[] = ['protection_order.apply', 'police.report', 'evidence.collect', 'safety.plan'];
+/** Topics that are small talk: after a disclosure they are not "her question". */
+const SMALL_TALK = new Set<TopicId>(['greeting', 'thanks', 'goodbye', 'bot.capabilities', 'out_of_scope', 'human.request']);
 const WORDLIKE = /[\p{L}\p{N}]/u;
+
+type Tap = 'human' | 'leaveMessage' | 'leaveContact' | 'doNotContact' | 'safeYes' | 'safeNo';
+const TAPS: Tap[] = ['human', 'leaveMessage', 'leaveContact', 'doNotContact', 'safeYes', 'safeNo'];
 
 export class Dialogue {
   constructor(private readonly deps: DialogueDeps) {}
 
-  welcome(locale: Locale): Reply {
-    return { kind: 'welcome', text: MESSAGES.welcome[locale], buttons: this.menuButtons(locale) };
+  private w(key: WordKey, locale: Locale, vars?: Record<string, string | number>): string {
+    return this.deps.words(key, locale, vars);
+  }
+
+  /** The welcome, once per conversation (a reconnect or a second "hello" does not bring it back). */
+  async welcome(conversationId: string, locale: Locale): Promise<Reply | undefined> {
+    try {
+      if (!(await this.deps.conversations.welcome(conversationId, locale))) return undefined;
+    } catch (err) {
+      this.deps.log.error({ err, conversationId }, 'conversation state unavailable');
+    }
+    return { kind: 'welcome', text: this.w('welcome', locale), buttons: this.menuButtons(locale) };
+  }
+
+  unreadable(locale: Locale): Reply {
+    return { kind: 'unreadable', text: this.w('unreadable', locale), buttons: [] };
+  }
+
+  /** For a message the store could not take: screening alone decides, and the numbers are always there. */
+  emergencyFor(text: string, hint: string | undefined): { text: string; danger: boolean } {
+    const screening = this.safeScreen(text);
+    const fallback: Locale = hint?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+    const locale = WORDLIKE.test(text) ? detectLocale(text, fallback) : fallback;
+    const danger = riskRank(screening.level) >= riskRank('high');
+    return { text: danger ? this.w(this.emergencyKey(screening), locale) : this.w('failure', locale), danger };
   }
 
   /** Handles one user message. Never throws: a failure becomes an honest reply with the emergency numbers. */
@@ -94,115 +153,288 @@ export class Dialogue {
       // Only codes, never text: the console and the supervisors see why a chat rose.
       this.deps.log.warn({ conversationId, from: previousLevel, to: risk.level, signals: risk.signals }, 'risk rose');
     }
-
     if (!view) return this.degraded(risk, screening, locale);
 
-    const memory: DialogueMemory = { locale, screenings: turns, lastWasMiss: previous?.lastWasMiss ?? false, topic: previous?.topic };
+    const memory: DialogueMemory = {
+      welcomed: false,
+      emergencyGiven: [],
+      named: [],
+      ...previous,
+      locale,
+      screenings: turns,
+      lastWasMiss: previous?.lastWasMiss ?? false,
+      turns: (previous?.turns ?? 0) + 1,
+    };
+    const turn = new Turn(this, memory, screening, risk, locale);
+    const tap = this.tapOf(text);
 
-    if (!botMayAnswer(view.state)) {
-      // A person is needed or present: the bot stays silent, except the emergency text on a new imminent signal.
-      const imminentNow = screening.level === 'imminent';
-      const result: TurnResult = {
-        action: imminentNow ? 'emergency' : 'handoff',
-        screening,
-        risk,
-        replies: imminentNow ? [this.emergencyReply(locale)] : [],
-      };
-      await this.persist(conversationId, memory, risk, riskRank(risk.level) > riskRank(previousLevel), result);
-      return result;
+    // She is answering a question the bot asked (leaving a message or a safe contact): danger still comes first.
+    if (memory.awaiting && screening.level !== 'imminent' && !tap) {
+      return this.finishIntake(conversationId, turn, text);
+    }
+    if (tap === 'safeYes' || tap === 'safeNo') {
+      turn.say('intake', this.w(tap, locale));
+      return this.finish(conversationId, turn, { action: riskRank(risk.level) >= riskRank('high') ? 'handoff' : 'offer_human' });
+    }
+    if (tap === 'leaveMessage' || tap === 'leaveContact' || tap === 'doNotContact') {
+      return this.startIntake(conversationId, turn, tap);
     }
 
     const staff = await this.safeStaffAvailable();
-    if (screening.level === 'imminent' || (staff && riskRank(risk.level) >= riskRank('high'))) {
-      const action: Action = screening.level === 'imminent' ? 'emergency' : 'handoff';
-      const result: TurnResult = { action, screening, risk, replies: [this.escalationReply(action, locale, staff)] };
-      result.escalated = (await this.persist(conversationId, memory, risk, staff, result)) && staff;
-      return result;
+    if (!botMayAnswer(view.state)) {
+      // A person is needed or present: the bot stays silent, except the emergency text on a new imminent signal,
+      // and, with nobody online, a short note now and then that what she writes is kept for staff.
+      if (screening.level === 'imminent') {
+        this.emergency(turn);
+        return this.finish(conversationId, turn, { action: 'emergency', escalate: true });
+      }
+      if (view.state === 'queued' && !staff && (memory.savedToldAt === undefined || memory.turns - memory.savedToldAt >= 5)) {
+        memory.savedToldAt = memory.turns;
+        turn.say('intake', this.w('savedForStaff', locale), this.intakeButtons(locale));
+      }
+      return this.finish(conversationId, turn, { action: 'handoff', escalate: riskRank(risk.level) > riskRank(previousLevel) });
     }
-    if (riskRank(screening.level) >= riskRank('high')) {
-      // Nobody can take the chat now: say so honestly, with the numbers to call, and keep answering.
-      const result: TurnResult = { action: 'handoff', screening, risk, replies: [this.escalationReply('handoff', locale, false)] };
-      await this.persist(conversationId, memory, risk, false, result);
-      return result;
+
+    // The classifier is asked in any case (the topic helps staff), but danger never waits on it or depends on it.
+    const classification = WORDLIKE.test(text) && !tap ? await this.safeClassify(conversationId, text, locale) : undefined;
+    turn.classification = classification;
+
+    if (screening.level === 'imminent') {
+      this.emergency(turn);
+      this.answerIfAsked(turn, text, classification);
+      this.escalation(turn, staff);
+      return this.finish(conversationId, turn, { action: 'emergency', escalate: true, offline: !staff });
+    }
+    if (riskRank(risk.level) >= riskRank('high')) {
+      this.highRisk(turn, screening);
+      this.answerIfAsked(turn, text, classification);
+      this.escalation(turn, staff, true);
+      return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: !staff });
     }
 
     let decision: Decision;
-    try {
-      // A conversation in danger keeps the offer of a person with every answer.
-      const policyRisk: RiskLevel = riskRank(risk.level) >= riskRank('elevated') ? 'elevated' : 'none';
-      decision = await this.decideFor(text, locale, policyRisk, memory.lastWasMiss);
-      if (decision.action === 'handoff' && !staff) decision = { action: 'handoff', topic: 'human.request' };
-    } catch (err) {
-      this.deps.log.error({ err, conversationId }, 'classification failed');
-      return this.degraded(risk, screening, locale);
-    }
-    const result: TurnResult = { action: decision.action, screening, risk, replies: this.replies(decision, locale, text, staff) };
+    if (tap === 'human') decision = { action: 'handoff', topic: 'human.request' };
+    else if (classification === undefined && WORDLIKE.test(text)) {
+      // The model failed: screening has spoken; for the rest, an honest message.
+      if (screening.level === 'elevated') this.acknowledge(turn, screening);
+      turn.say('failure', this.w('failure', locale));
+      return this.finish(conversationId, turn, { action: risk.level === 'elevated' ? 'offer_human' : 'clarify' });
+    } else decision = this.decideFor(text, risk.level, memory.lastWasMiss, classification);
     memory.lastWasMiss = decision.miss !== undefined;
-    memory.topic = decision.topic ?? memory.topic;
-    const escalate = decision.action === 'handoff' && staff;
-    result.escalated = (await this.persist(conversationId, memory, risk, escalate, result, decision.topic)) && escalate;
-    return result;
-  }
+    memory.topic = decision.topic && !SMALL_TALK.has(decision.topic) ? decision.topic : memory.topic;
 
-  private async decideFor(text: string, locale: Locale, risk: RiskLevel, previousWasMiss: boolean): Promise<Decision> {
-    const minScore = this.deps.minScore;
-    if (!WORDLIKE.test(text)) {
-      return decide({ risk, intent: 'out_of_scope', score: 0, minScore, previousWasMiss });
+    if (decision.action === 'handoff') {
+      this.escalation(turn, staff);
+      return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: !staff, topic: decision.topic });
     }
-    const tapped = buttonIndex(this.deps.faq()).get(text.trim()) ?? (text.trim() === MESSAGES.humanButton[locale] ? 'human.request' : undefined);
-    if (tapped) return decide({ risk, intent: tapped, score: 1, minScore, previousWasMiss });
-    const c = await this.deps.classify(text.slice(0, CLASSIFY_MAX_CHARS), locale);
-    return decide({ risk, intent: c.intent, score: c.score, minScore, previousWasMiss });
+    if (screening.level === 'elevated' || (risk.level === 'elevated' && decision.miss)) {
+      // A disclosure is never met with "I did not understand".
+      this.acknowledge(turn, screening);
+      if (decision.topic && !SMALL_TALK.has(decision.topic)) this.answer(turn, text, decision.topic);
+      else turn.say('menu', this.w('disclosureLead', locale), this.topicButtons(DISCLOSURE_TOPICS, locale));
+      this.offerPerson(turn, staff);
+      return this.finish(conversationId, turn, { action: 'offer_human', topic: decision.topic });
+    }
+    this.replies(turn, decision, text, staff);
+    return this.finish(conversationId, turn, { action: decision.action, topic: decision.topic });
   }
 
-  private replies(decision: Decision, locale: Locale, text: string, staff: boolean): Reply[] {
+  // --- what she is told ---
+
+  private emergencyKey(screening: Screening): WordKey {
+    if (screening.signals.includes('self_harm_now') && !screening.signals.some((s) => s !== 'self_harm_now' && FOLLOW_UP_OF_SIGNAL[s] === 'followDanger')) return 'emergencySelfHarm';
+    if (screening.third || screening.signals[0] === 'third_party_attack_now') return 'emergencyThird';
+    return 'emergency';
+  }
+
+  /** The full emergency text once (per kind); later turns get what fits the moment. The numbers stay in view on the page. */
+  private emergency(turn: Turn): void {
+    const key = this.emergencyKey(turn.screening);
+    if (!turn.memory.emergencyGiven.includes(key)) {
+      turn.memory.emergencyGiven = [...turn.memory.emergencyGiven, key];
+      turn.say('emergency', this.w(key, turn.locale));
+      return;
+    }
+    const follow = turn.screening.signals.map((s) => FOLLOW_UP_OF_SIGNAL[s]).find((k) => k !== undefined) ?? 'followGeneric';
+    turn.say('emergency', this.w(follow, turn.locale));
+  }
+
+  private acknowledge(turn: Turn, screening: Screening): void {
+    const recent = turn.memory.ackAt !== undefined && turn.memory.turns - turn.memory.ackAt < RECENT;
+    turn.memory.ackAt = turn.memory.turns;
+    turn.say('ack', this.w(recent ? 'ackAgain' : screening.third ? 'ackThird' : 'ack', turn.locale));
+  }
+
+  /** High risk: the danger named in a sentence, two or three steps for now, and whether she can talk. */
+  private highRisk(turn: Turn, screening: Screening): void {
+    const { memory, locale } = turn;
+    const dangers = [...screening.signals, ...turn.risk.signals].map((s) => DANGER_OF_SIGNAL[s]).filter((k): k is WordKey => k !== undefined);
+    const fresh = dangers.find((k) => !memory.named.includes(k));
+    const ackKey = memory.ackAt !== undefined && memory.turns - memory.ackAt < RECENT ? 'ackAgain' : screening.third ? 'ackThird' : 'ack';
+    if (riskRank(screening.level) >= riskRank('elevated')) memory.ackAt = memory.turns;
+    const named = fresh ?? (dangers.length ? undefined : memory.named.includes('danger.general') ? undefined : 'danger.general');
+    if (named) memory.named = [...memory.named, named];
+    const lead = [riskRank(screening.level) >= riskRank('elevated') ? this.w(ackKey, locale) : '', named ? this.w(named, locale) : ''].filter(Boolean).join('\n');
+    if (lead) turn.say('danger', lead);
+    if (memory.stepsAt === undefined || memory.turns - memory.stepsAt >= 2 * RECENT) {
+      memory.stepsAt = memory.turns;
+      turn.say('steps', this.w('highSteps', locale), this.topicButtons(HIGH_TOPICS, locale));
+    }
+  }
+
+  /** Into the queue, with the truth about who is there: a person coming, or nobody online and what she can do. */
+  private escalation(turn: Turn, staff: boolean, askSafe = false): void {
+    const { memory, locale } = turn;
+    const ask = askSafe && (memory.safeAskedAt === undefined || memory.turns - memory.safeAskedAt >= 2 * RECENT);
+    if (ask) memory.safeAskedAt = memory.turns;
+    const safe = ask ? `\n${this.w('safeToTalk', locale)}` : '';
+    const safeButtons = ask ? [this.tapButton('safeYes', locale), this.tapButton('safeNo', locale)] : [];
+    if (staff) {
+      turn.say('handoff', `${this.w('staffComing', locale)}${safe}`, safeButtons);
+    } else {
+      turn.say('handoff', `${this.w('noStaff', locale, { hours: this.deps.staffedHours(locale) })}${safe}`, [...safeButtons, ...this.intakeButtons(locale)]);
+    }
+  }
+
+  private offerPerson(turn: Turn, staff: boolean): void {
+    const { locale } = turn;
+    if (staff) turn.say('offer_human', this.w('offerHuman', locale), [this.tapButton('human', locale)]);
+    else turn.say('offer_human', this.w('offerHumanNoStaff', locale, { hours: this.deps.staffedHours(locale) }), [this.tapButton('leaveMessage', locale)]);
+  }
+
+  /** Her question, answered, when she asked one the FAQ knows with confidence. */
+  private answerIfAsked(turn: Turn, text: string, c: Classification | undefined): void {
+    if (!c || c.score < this.deps.minScore || SMALL_TALK.has(c.intent)) return;
+    turn.memory.topic = c.intent;
+    this.answer(turn, text, c.intent);
+  }
+
+  private answer(turn: Turn, text: string, topic: TopicId): void {
     const faq = this.deps.faq();
-    const out: Reply[] = [];
-    if (text.length > CLASSIFY_MAX_CHARS && decision.topic) {
-      out.push({ kind: 'answer', text: MESSAGES.tooLong[locale], buttons: [] });
-    }
+    if (text.length > CLASSIFY_MAX_CHARS) turn.say('answer', this.w('tooLong', turn.locale));
+    turn.say('answer', ...spread(renderAnswer(faq, faq[topic], turn.locale)));
+  }
+
+  private replies(turn: Turn, decision: Decision, text: string, staff: boolean): void {
+    const { locale, memory } = turn;
+    const faq = this.deps.faq();
     switch (decision.action) {
       case 'answer':
       case 'offer_human': {
-        if (decision.topic) {
-          const answer = renderAnswer(faq, faq[decision.topic], locale, answerWording(locale));
-          out.push({ kind: 'answer', ...answer });
-        } else if (decision.miss === 'out_of_scope') {
-          out.push({ kind: 'menu', text: faq.out_of_scope[locale].text, buttons: [] });
-        } else {
-          out.push({ kind: 'menu', text: MESSAGES.clarify[locale], buttons: [] });
-        }
-        if (decision.action === 'offer_human') {
-          out.push(
-            staff
-              ? { kind: 'offer_human', text: MESSAGES.offerHuman[locale], buttons: [this.humanButton(locale)] }
-              : { kind: 'offer_human', text: MESSAGES.noStaff[locale], buttons: [] },
-          );
-        }
+        if (decision.topic === 'greeting' && memory.welcomed) turn.say('answer', this.w('greetingAgain', locale), this.menuButtons(locale));
+        else if (decision.topic) this.answer(turn, text, decision.topic);
+        else if (decision.miss === 'out_of_scope') turn.say('menu', faq.out_of_scope[locale].text);
+        else turn.say('menu', this.w('clarify', locale));
+        if (decision.topic === 'greeting') memory.welcomed = true;
+        if (decision.action === 'offer_human') this.offerPerson(turn, staff);
         break;
       }
       case 'clarify': {
-        const lead = decision.miss === 'out_of_scope' ? faq.out_of_scope[locale].text : MESSAGES.clarify[locale];
-        out.push({ kind: 'menu', text: lead, buttons: this.menuButtons(locale) });
+        const lead = decision.miss === 'out_of_scope' ? faq.out_of_scope[locale].text : this.w('clarify', locale);
+        turn.say('menu', lead, this.menuButtons(locale));
         break;
       }
-      case 'handoff':
-      case 'emergency':
-        out.push(this.escalationReply(decision.action, locale, staff));
+      default:
         break;
     }
-    return out;
   }
 
-  private escalationReply(action: Action, locale: Locale, staff: boolean): Reply {
-    if (action === 'emergency') return this.emergencyReply(locale, staff);
-    return { kind: 'handoff', text: staff ? MESSAGES.handoff[locale] : MESSAGES.handoffNoStaff[locale], buttons: [] };
+  // --- leaving a message while nobody is online ---
+
+  private startIntake(conversationId: string, turn: Turn, tap: 'leaveMessage' | 'leaveContact' | 'doNotContact'): Promise<TurnResult> {
+    const { memory, locale } = turn;
+    // Leaving a message or a contact is asking for a person: the chat waits in the queue for the first one online.
+    const action: Action = 'handoff';
+    if (tap === 'doNotContact') {
+      memory.awaiting = undefined;
+      turn.say('intake', this.w('doNotContactSaved', locale));
+      return this.finish(conversationId, turn, { action, escalate: true, offline: true, callback: { doNotContact: true } });
+    }
+    memory.awaiting = tap === 'leaveMessage' ? 'message_for_staff' : 'contact_way';
+    turn.say('intake', this.w(tap === 'leaveMessage' ? 'leaveMessageAsk' : 'contactWayAsk', locale));
+    return this.finish(conversationId, turn, { action, escalate: true, offline: true, callback: {} });
   }
 
-  /** Steps first; then who is coming, or, with nobody online, whom to call. */
-  private emergencyReply(locale: Locale, staff = true): Reply {
-    const text = `${MESSAGES.emergency[locale]}\n${staff ? MESSAGES.emergencyStaff[locale] : MESSAGES.noStaff[locale]}`;
-    return { kind: 'emergency', text, buttons: [] };
+  private finishIntake(conversationId: string, turn: Turn, text: string): Promise<TurnResult> {
+    const { memory, locale } = turn;
+    const answer = text.trim().slice(0, 1000);
+    let callback: CallbackPatch;
+    switch (memory.awaiting) {
+      case 'message_for_staff':
+        callback = { message: answer };
+        memory.awaiting = undefined;
+        turn.say('intake', this.w('leaveMessageSaved', locale), [this.tapButton('leaveContact', locale), this.tapButton('doNotContact', locale)]);
+        break;
+      case 'contact_way':
+        callback = { contactWay: answer, doNotContact: false };
+        memory.awaiting = 'contact_time';
+        turn.say('intake', this.w('contactTimeAsk', locale));
+        break;
+      default:
+        callback = { contactTime: answer };
+        memory.awaiting = undefined;
+        turn.say('intake', this.w('contactSaved', locale));
+        break;
+    }
+    if (turn.screening.level === 'high' || turn.screening.level === 'elevated') this.acknowledge(turn, turn.screening);
+    return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: true, callback });
+  }
+
+  // --- plumbing ---
+
+  private async finish(
+    conversationId: string,
+    turn: Turn,
+    outcome: { action: Action; escalate?: boolean; offline?: boolean; topic?: TopicId | undefined; callback?: CallbackPatch },
+  ): Promise<TurnResult> {
+    const result: TurnResult = { action: outcome.action, locale: turn.locale, screening: turn.screening, risk: turn.risk, replies: turn.replies, classification: turn.classification };
+    try {
+      await this.deps.conversations.save(conversationId, turn.memory, {
+        risk: turn.risk,
+        escalate: outcome.escalate ?? false,
+        topic: outcome.topic ?? turn.memory.topic,
+        offline: outcome.offline,
+        callback: outcome.callback,
+      });
+      result.escalated = outcome.escalate ?? false;
+    } catch (err) {
+      this.deps.log.error({ err, conversationId }, 'saving the turn failed');
+      // The emergency text stays; anything else would promise what did not happen.
+      if (result.action !== 'emergency') result.replies = [{ kind: 'failure', text: this.w('failure', turn.locale), buttons: [] }];
+    }
+    return result;
+  }
+
+  private decideFor(text: string, risk: RiskLevel, previousWasMiss: boolean, c: Classification | undefined): Decision {
+    const minScore = this.deps.minScore;
+    const policyRisk: RiskLevel = riskRank(risk) >= riskRank('elevated') ? 'elevated' : 'none';
+    if (!WORDLIKE.test(text)) return decide({ risk: policyRisk, intent: 'out_of_scope', score: 0, minScore, previousWasMiss });
+    const tapped = buttonIndex(this.deps.faq()).get(text.trim());
+    if (tapped) return decide({ risk: policyRisk, intent: tapped, score: 1, minScore, previousWasMiss });
+    return decide({ risk: policyRisk, intent: c?.intent ?? 'out_of_scope', score: c?.score ?? 0, minScore, previousWasMiss });
+  }
+
+  private tapOf(text: string): Tap | undefined {
+    const t = text.trim();
+    return TAPS.find((tap) => t === this.w(`button.${tap}`, 'zh') || t === this.w(`button.${tap}`, 'en'));
+  }
+
+  private tapButton(tap: Tap, locale: Locale): Button {
+    const title = this.w(`button.${tap}`, locale);
+    return { title, value: title };
+  }
+
+  private intakeButtons(locale: Locale): Button[] {
+    return [this.tapButton('leaveMessage', locale), this.tapButton('leaveContact', locale), this.tapButton('doNotContact', locale)];
+  }
+
+  private async safeClassify(conversationId: string, text: string, locale: Locale): Promise<Classification | undefined> {
+    try {
+      return await this.deps.classify(text.slice(0, CLASSIFY_MAX_CHARS), locale);
+    } catch (err) {
+      this.deps.log.error({ err, conversationId }, 'classification failed');
+      return undefined;
+    }
   }
 
   private async safeStaffAvailable(): Promise<boolean> {
@@ -214,35 +446,16 @@ export class Dialogue {
     }
   }
 
-  /** The store or the model failed: still the emergency text when in danger, otherwise an honest message. */
+  /** The store failed: still the emergency text when in danger, otherwise an honest message. */
   private degraded(risk: Screening, screening: Screening, locale: Locale): TurnResult {
-    if (risk.level === 'imminent') return { action: 'emergency', screening, risk, replies: [this.emergencyReply(locale, false)] };
-    const replies: Reply[] = [{ kind: 'failure', text: MESSAGES.failure[locale], buttons: [] }];
-    return { action: risk.level === 'high' ? 'handoff' : 'offer_human', screening, risk, replies };
-  }
-
-  private async persist(
-    conversationId: string,
-    memory: DialogueMemory,
-    risk: Screening,
-    escalate: boolean,
-    result: TurnResult,
-    topic?: TopicId,
-  ): Promise<boolean> {
-    try {
-      await this.deps.conversations.save(conversationId, memory, { risk, escalate, topic });
-      return true;
-    } catch (err) {
-      this.deps.log.error({ err, conversationId }, 'saving the turn failed');
-      // The emergency text stays; anything else would promise what did not happen.
-      if (result.action !== 'emergency') {
-        result.replies = [{ kind: 'failure', text: MESSAGES.failure[memory.locale], buttons: [] }];
-      }
-      return false;
+    if (risk.level === 'imminent') {
+      return { action: 'emergency', locale, screening, risk, replies: [{ kind: 'emergency', text: this.w(this.emergencyKey(screening), locale), buttons: [] }] };
     }
+    const replies: Reply[] = [{ kind: 'failure', text: this.w('failure', locale), buttons: [] }];
+    return { action: risk.level === 'high' ? 'handoff' : 'offer_human', locale, screening, risk, replies };
   }
 
-  private safeScreen(text: string): Screening {
+  safeScreen(text: string): Screening {
     try {
       return this.deps.screenMessage(text);
     } catch (err) {
@@ -261,12 +474,37 @@ export class Dialogue {
     }
   }
 
-  private menuButtons(locale: Locale): Button[] {
+  private topicButtons(topics: TopicId[], locale: Locale): Button[] {
     const faq = this.deps.faq();
-    return [...MENU_TOPICS.map((t) => topicButton(faq, t, locale)), this.humanButton(locale)];
+    return topics.map((t) => topicButton(faq, t, locale));
   }
 
-  private humanButton(locale: Locale): Button {
-    return { title: MESSAGES.humanButton[locale], value: MESSAGES.humanButton[locale] };
+  private menuButtons(locale: Locale): Button[] {
+    return [...this.topicButtons(MENU_TOPICS, locale), this.tapButton('human', locale)];
   }
+}
+
+/** One turn's working state: what she is told, in order. */
+class Turn {
+  readonly replies: Reply[] = [];
+  classification: Classification | undefined;
+  constructor(
+    readonly dialogue: Dialogue,
+    readonly memory: DialogueMemory,
+    readonly screening: Screening,
+    readonly risk: Screening,
+    readonly locale: Locale,
+  ) {}
+
+  get third(): boolean {
+    return this.screening.third === true;
+  }
+
+  say(kind: ReplyKind, text: string, buttons: Button[] = []): void {
+    if (text) this.replies.push({ kind, text, buttons });
+  }
+}
+
+function spread(answer: { text: string; buttons: Button[] }): [string, Button[]] {
+  return [answer.text, answer.buttons];
 }

@@ -1,16 +1,10 @@
 /** The Bot Framework face of the dialogue: activities in, activities out. */
-import {
-  ActionTypes,
-  ActivityHandler,
-  ActivityTypes,
-  EventFactory,
-  MessageFactory,
-  type Activity,
-  type TurnContext,
-} from 'botbuilder';
+import { ActionTypes, ActivityHandler, EventFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { Locale } from '../core/types.js';
 import type { Dialogue, Reply, TurnResult } from './dialogue.js';
-import { MESSAGES } from './messages.js';
+
+/** turnState key: the conversation's key in the store, set by the channel (scoped by channel). */
+export const CONVERSATION_KEY = Symbol('conversationKey');
 
 /** Told the outcome of every user turn; the CLI's `converse` and the tests listen here. */
 export type TurnObserver = (conversationId: string, result: TurnResult) => void;
@@ -43,8 +37,8 @@ export class HotlineBot extends ActivityHandler {
       const bot = context.activity.recipient?.id;
       const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== bot);
       if (joined) {
-        const locale = localeHint(context.activity) ?? 'zh';
-        await context.sendActivity(toActivity(this.dialogue.welcome(locale)));
+        const reply = await this.dialogue.welcome(keyOf(context), localeHint(context.activity) ?? 'zh');
+        if (reply) await context.sendActivity(toActivity(reply));
       }
       await next();
     });
@@ -57,11 +51,10 @@ export class HotlineBot extends ActivityHandler {
   private async onUserMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
     const text = typeof activity.text === 'string' ? activity.text : '';
-    const conversationId = activity.conversation.id;
+    const conversationId = keyOf(context);
     if (!text.trim() && activity.attachments?.length) {
       // A picture or a file: nothing to screen or classify, so say what the bot can read.
-      const locale = localeHint(activity) ?? 'zh';
-      await context.sendActivity(toActivity({ kind: 'unreadable', text: MESSAGES.unreadable[locale], buttons: [] }));
+      await context.sendActivity(toActivity(this.dialogue.unreadable(localeHint(activity) ?? 'zh')));
       return;
     }
     const result = await this.dialogue.handle(conversationId, text, localeHint(activity));
@@ -73,4 +66,8 @@ export class HotlineBot extends ActivityHandler {
     }
     this.observer?.(conversationId, result);
   }
+}
+
+function keyOf(context: TurnContext): string {
+  return (context.turnState.get(CONVERSATION_KEY) as string | undefined) ?? context.activity.conversation.id;
 }

@@ -1,13 +1,14 @@
-/** `POST /api/messages`: Bot Framework channels reach the bot through CloudAdapter. */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ActivityHandler,
-  type Middleware,
-} from 'botbuilder';
+/**
+ * `POST /api/messages`: Bot Framework channels reach the bot through CloudAdapter. With an app id every caller
+ * is authenticated by the Bot Framework's tokens; without one the endpoint is closed, unless a development
+ * setting opens it to an allow-list of serviceUrls (never with NODE_ENV=production).
+ */
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler, type Middleware, type Activity, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import restify from 'restify';
 import type { Config } from '../config.js';
+import { readJson } from '../http/body.js';
+import { HttpError, sendError } from '../http/errors.js';
+import { API_CSP, securityHeaders } from '../http/headers.js';
 import type { Logger } from '../log.js';
 
 /** Bot Framework activities are small; a 20,000-character message in Chinese is about 60 KB. */
@@ -22,8 +23,8 @@ export function createCloudAdapter(config: Config['bot'], log: Logger, middlewar
   });
   const adapter = new CloudAdapter(auth);
   for (const m of middleware) adapter.use(m);
-  adapter.onTurnError = async (context, err) => {
-    log.error({ err, conversationId: context.activity.conversation?.id }, 'turn failed');
+  adapter.onTurnError = async (_context, err) => {
+    log.error({ err }, 'turn failed');
   };
   return adapter;
 }
@@ -35,26 +36,38 @@ export function serviceUrlAllowed(serviceUrl: unknown, allowed: readonly string[
   return allowed.some((a) => a.replace(/\/+$/, '') === normalized);
 }
 
-export function mountBotEndpoint(
-  server: Server,
-  deps: { adapter: CloudAdapter; bot: ActivityHandler; config: Config['bot']; log: Logger },
-): void {
+export function mountBotEndpoint(server: Server, deps: { adapter: CloudAdapter; bot: ActivityHandler; config: Config['bot']; log: Logger }): void {
   const { adapter, bot, config, log } = deps;
-  server.post(
-    '/api/messages',
-    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }),
-    async (req: Request, res: Response) => {
-      const body = req.body as Record<string, unknown> | undefined;
-      if (!body || typeof body !== 'object' || typeof body.type !== 'string') {
-        res.send(400, { error: 'expected a Bot Framework activity (JSON with a type)' });
-        return;
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    securityHeaders(res, API_CSP);
+    try {
+      if (!config.appId && !config.allowUnauthenticated) {
+        req.resume();
+        throw new HttpError(403, 'this endpoint needs a Bot Framework registration (MICROSOFT_APP_ID)');
+      }
+      const body = (await readJson(req, MAX_BODY_BYTES)) as Record<string, unknown> | undefined;
+      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
+        throw new HttpError(400, 'expected a Bot Framework activity (JSON with a type)');
       }
       if (!config.appId && !serviceUrlAllowed(body.serviceUrl, config.allowedServiceUrls)) {
-        log.warn({ channelId: body.channelId }, 'refused an activity from a serviceUrl not on ALLOWED_SERVICE_URLS');
-        res.send(403, { error: 'serviceUrl not allowed' });
-        return;
+        log.warn({ channelId: typeof body.channelId === 'string' ? body.channelId : undefined }, 'refused an activity from a serviceUrl not on ALLOWED_SERVICE_URLS');
+        throw new HttpError(403, 'serviceUrl not allowed');
       }
-      await adapter.process(req, res, (context) => bot.run(context));
-    },
-  );
+      const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+      let response;
+      try {
+        // The protected form, not `process()`: that one sends the error's own text to the caller and logs it raw.
+        const run = (adapter as unknown as { processActivity: (auth: string, activity: Activity, logic: (c: TurnContext) => Promise<void>) => Promise<{ status: number; body?: unknown } | undefined> }).processActivity;
+        response = await run.call(adapter, authorization, body as unknown as Activity, (context) => bot.run(context));
+      } catch (err) {
+        // botframework-connector's AuthenticationError: a status between 400 and 499 is the caller's fault.
+        const status = (err as { statusCode?: unknown }).statusCode;
+        if (typeof status === 'number' && status >= 400 && status < 500) throw new HttpError(401, 'not authenticated');
+        throw err;
+      }
+      res.send(response?.status ?? 200, response?.body);
+    } catch (err) {
+      sendError(res, err, log);
+    }
+  });
 }

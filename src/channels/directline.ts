@@ -1,43 +1,55 @@
 /**
  * Direct Line v3, the subset Web Chat uses, served by this service itself: tokens, conversations, posting
- * activities and polling them by watermark. Activities come from the one conversation log, so a reload or a
- * dropped network shows the whole chat.
+ * activities and polling them by watermark. Activities come from the transcript, so a reload or a dropped
+ * network shows the whole chat. Her message is recorded before it is acknowledged; when the store cannot take
+ * it, she still gets the emergency text, screened for her message, in the refusal.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActivityHandler } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { readBody } from '../http/body.js';
+import { HttpError, sendError } from '../http/errors.js';
+import { API_CSP, securityHeaders } from '../http/headers.js';
+import { bearerToken, queryParam, type ClientInfo } from '../http/request.js';
 import type { Logger } from '../log.js';
-import type { LogEntry, Store } from '../store/store.js';
-import { BOT_ACCOUNT, LOG_CHANNEL_ID, type LogAdapter } from './log-adapter.js';
-import { firstIssue } from '../first-issue.js';
-import { BadRequestError, bearerToken, clientAddress, queryParam, readJsonBody } from './http-util.js';
+import type { Handoff } from '../handoff/service.js';
+import type { Transcript } from '../handoff/transcript.js';
+import type { LogEntry } from '../store/store.js';
+import { LogFullError } from '../store/store.js';
+import { activityId, BOT_ACCOUNT, LOG_CHANNEL_ID, type LogAdapter } from './log-adapter.js';
+
+export { activityId };
 import { TokenError, type TokenSigner } from './tokens.js';
 
 /** An activity body larger than this is refused whole (a 20,000-character Chinese message is about 60 KB). */
 export const MAX_ACTIVITY_BYTES = 64 * 1024;
 const MAX_TEXT_CHARS = 20_000;
 const GENERATE_PER_MINUTE = 20;
+/** Her messages per minute in one chat, and from one address across chats. */
+const MESSAGES_PER_MINUTE = 30;
+const CLIENT_MESSAGES_PER_MINUTE = 120;
 const PAGE = 200;
 
 const incomingActivity = z.object({
-  type: z.literal('message', { error: 'only message activities are accepted' }),
+  type: z.enum(['message', 'typing'], { error: 'only message and typing activities are accepted' }),
   text: z.string().max(MAX_TEXT_CHARS, `text longer than ${MAX_TEXT_CHARS} characters`).optional(),
   locale: z.string().max(20).optional(),
   from: z.object({ id: z.string().min(1).max(200), name: z.string().max(200).optional() }),
   value: z.unknown().optional(),
   attachments: z.array(z.object({ contentType: z.string().max(200), name: z.string().max(500).optional() }).passthrough()).max(10).optional(),
-  channelData: z
-    .object({ clientActivityID: z.string().max(200).optional(), clientTimestamp: z.string().max(100).optional() })
-    .passthrough()
-    .optional(),
+  channelData: z.object({ clientActivityID: z.string().max(200).optional(), clientTimestamp: z.string().max(100).optional() }).passthrough().optional(),
 });
 
-export function activityId(conversationId: string, seq: number): string {
-  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+/** The emergency text for a message that could not be taken, written for what it says. */
+export interface EmergencyReply {
+  text: string;
+  numbers: string[];
+  /** Whether the message was screened high or above. */
+  danger: boolean;
 }
 
-/** A log entry as Web Chat sees it: the stored activity with its log position as id. */
+/** A transcript entry as Web Chat sees it: the stored activity with its place in the transcript as id. */
 export function toDirectLineActivity(conversationId: string, entry: LogEntry): Record<string, unknown> {
   const stored = entry.activity ?? { type: 'message', text: entry.text };
   return {
@@ -50,58 +62,69 @@ export function toDirectLineActivity(conversationId: string, entry: LogEntry): R
 }
 
 export interface DirectLineDeps {
-  store: Store;
+  transcript: Transcript;
+  handoff: Pick<Handoff, 'typingTo'>;
   adapter: LogAdapter;
   bot: ActivityHandler;
   tokens: TokenSigner;
+  client: ClientInfo;
+  /** A counter in a window (rate limits), and a mark made once (the welcome), from the store. */
+  count: (key: string, ttlSeconds: number) => Promise<number>;
+  once: (key: string, ttlSeconds: number) => Promise<boolean>;
+  /** Screens a message with nothing but the screener, and writes the emergency text for it. */
+  emergency: (text: string, locale: string | undefined) => EmergencyReply;
   log: Logger;
   clock?: () => number;
 }
 
+const NUMBERS = ['110', '120', '12110', '12338'];
+
 export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
-  const { store, adapter, bot, tokens, log } = deps;
+  const { transcript, adapter, bot, tokens, log } = deps;
   const clock = deps.clock ?? Date.now;
   const base = '/v3/directline';
 
-  const session = (conversationId: string) => ({
-    conversationId,
-    token: tokens.issue(conversationId),
-    expires_in: tokens.ttl,
-  });
+  const session = (conversationId: string) => ({ conversationId, token: tokens.issue(conversationId), expires_in: tokens.ttl });
 
-  /** Verifies the bearer token; with a conversation id in the path, it must be the token's own. */
-  function authorize(req: Request, res: Response, conversationId?: string): string | undefined {
-    const token = bearerToken(req);
-    if (!token) {
-      res.send(401, { error: { code: 'MissingToken', message: 'Authorization: Bearer <token> required' } });
-      return undefined;
-    }
-    try {
-      const claims = tokens.verify(token);
-      if (conversationId !== undefined && claims.conversationId !== conversationId) {
-        res.send(403, { error: { code: 'Forbidden', message: 'token is not valid for this conversation' } });
-        return undefined;
+  /** Every Direct Line response: JSON, never cached; errors as Direct Line's `{error: {code, message}}`. */
+  function route(method: 'get' | 'post', path: string, handler: (req: Request, res: Response) => Promise<void>): void {
+    server[method](path, async (req: Request, res: Response) => {
+      securityHeaders(res, API_CSP);
+      try {
+        await handler(req, res);
+      } catch (err) {
+        if (err instanceof HttpError) {
+          res.send(err.status, { error: { code: codeOf(err.status), message: err.message }, ...err.extra });
+          return;
+        }
+        sendError(res, err, log);
       }
-      return claims.conversationId;
-    } catch (err) {
-      const message = err instanceof TokenError ? err.message : 'invalid token';
-      res.send(403, { error: { code: 'TokenInvalid', message } });
-      return undefined;
-    }
+    });
   }
 
-  async function rateLimited(req: Request, res: Response): Promise<boolean> {
-    const count = await store.incrementCounter(`ratelimit:directline:${clientAddress(req)}`, 60);
-    if (count > GENERATE_PER_MINUTE) {
-      res.send(429, { error: { code: 'TooManyRequests', message: 'too many new conversations from this address; wait a minute' } });
-      return true;
+  /** Verifies the bearer token; with a conversation id in the path, it must be the token's own. */
+  function authorize(req: Request, conversationId?: string): string {
+    const token = bearerToken(req);
+    if (!token) throw new HttpError(401, 'Authorization: Bearer <token> required');
+    let claims;
+    try {
+      claims = tokens.verify(token);
+    } catch (err) {
+      throw new HttpError(403, err instanceof TokenError ? err.message : 'invalid token');
     }
-    return false;
+    if (conversationId !== undefined && claims.conversationId !== conversationId) throw new HttpError(403, 'token is not valid for this conversation');
+    return claims.conversationId;
+  }
+
+  async function limitNewConversations(req: Request): Promise<void> {
+    if ((await deps.count(`directline:new:${deps.client.address(req)}`, 60)) > GENERATE_PER_MINUTE) {
+      throw new HttpError(429, 'too many new conversations from this address; wait a minute');
+    }
   }
 
   /** The bot greets a conversation once, however often the widget reconnects. */
   async function start(conversationId: string, locale: string | undefined): Promise<void> {
-    if (!(await store.markOnce(`welcomed:${conversationId}`, 7 * 24 * 3600))) return;
+    if (!(await deps.once(`welcomed:${conversationId}`, 7 * 24 * 3600))) return;
     const activity = {
       type: 'conversationUpdate',
       id: randomUUID(),
@@ -116,102 +139,110 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     await adapter.processActivity(activity as never, (context) => bot.run(context));
   }
 
-  server.post(`${base}/tokens/generate`, async (req: Request, res: Response) => {
-    if (await rateLimited(req, res)) return;
+  route('post', `${base}/tokens/generate`, async (req, res) => {
+    await limitNewConversations(req);
     res.send(200, session(randomUUID()));
   });
 
-  server.post(`${base}/tokens/refresh`, async (req: Request, res: Response) => {
-    const conversationId = authorize(req, res);
-    if (conversationId) res.send(200, session(conversationId));
+  route('post', `${base}/tokens/refresh`, async (req, res) => {
+    res.send(200, session(authorize(req)));
   });
 
-  server.post(`${base}/conversations`, async (req: Request, res: Response) => {
-    let conversationId: string | undefined;
+  route('post', `${base}/conversations`, async (req, res) => {
+    let conversationId: string;
     if (bearerToken(req)) {
-      conversationId = authorize(req, res);
-      if (!conversationId) return;
+      conversationId = authorize(req);
     } else {
       // The public widget needs no secret: a new conversation with its own token.
-      if (await rateLimited(req, res)) return;
+      await limitNewConversations(req);
       conversationId = randomUUID();
     }
-    const locale = queryParam(req, 'locale');
+    const locale = queryParam(req, 'locale')?.slice(0, 20);
     await start(conversationId, locale);
     res.send(201, session(conversationId));
   });
 
-  server.get(`${base}/conversations/:id`, async (req: Request, res: Response) => {
-    const conversationId = authorize(req, res, req.params.id);
-    if (conversationId) res.send(200, session(conversationId));
+  route('get', `${base}/conversations/:id`, async (req, res) => {
+    res.send(200, session(authorize(req, String(req.params.id))));
   });
 
-  server.get(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
-    const conversationId = authorize(req, res, req.params.id);
-    if (!conversationId) return;
+  route('get', `${base}/conversations/:id/activities`, async (req, res) => {
+    const conversationId = authorize(req, String(req.params.id));
     const watermark = Number.parseInt(queryParam(req, 'watermark') ?? '0', 10);
     const after = Number.isFinite(watermark) && watermark > 0 ? watermark : 0;
-    const entries = await store.readMessages(conversationId, after, PAGE);
+    const entries = await transcript.read(conversationId, after, PAGE);
     const activities = entries.filter((e) => e.activity || e.text !== undefined).map((e) => toDirectLineActivity(conversationId, e));
-    const last = entries.at(-1)?.seq ?? after;
-    res.send(200, { activities, watermark: String(last) });
+    const typing = await deps.handoff.typingTo(conversationId);
+    if (typing) {
+      // Not part of the transcript and not counted in the watermark: a staff member is writing to her now.
+      activities.push({ type: 'typing', id: `typing-${conversationId}`, from: { ...typing, role: 'bot' }, channelId: LOG_CHANNEL_ID, conversation: { id: conversationId }, timestamp: new Date(clock()).toISOString() });
+    }
+    res.send(200, { activities, watermark: String(entries.at(-1)?.seq ?? after) });
   });
 
-  server.post(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
-    const conversationId = authorize(req, res, req.params.id);
-    if (!conversationId) return;
-    let body: z.infer<typeof incomingActivity>;
-    try {
-      const parsed = incomingActivity.safeParse(await readJsonBody(req, MAX_ACTIVITY_BYTES));
-      if (!parsed.success) {
-        const { field, message } = firstIssue(parsed.error, 'activity');
-        throw new BadRequestError(`${field}: ${message}`);
-      }
-      body = parsed.data;
-    } catch (err) {
-      if (err instanceof BadRequestError) {
-        res.send(err.status, { error: { code: 'BadArgument', message: err.message } });
-        return;
-      }
-      throw err;
+  route('post', `${base}/conversations/:id/activities`, async (req, res) => {
+    const conversationId = authorize(req, String(req.params.id));
+    const body = await readBody(req, incomingActivity, MAX_ACTIVITY_BYTES);
+    if (body.type === 'typing') {
+      await deps.transcript.typing(conversationId, 'user').catch(() => false);
+      res.send(200, { id: `typing-${randomUUID()}` });
+      return;
     }
-    const clientId = body.channelData?.clientActivityID;
-    const activity = {
-      type: 'message',
-      text: body.text,
-      locale: body.locale,
-      value: body.value,
-      attachments: body.attachments,
-      // The role is ours to say: whatever the client claims, this is the user.
-      from: { id: body.from.id, name: body.from.name, role: 'user' },
-      channelData: clientId ? { clientActivityID: clientId, clientTimestamp: body.channelData?.clientTimestamp } : undefined,
+    const text = body.text ?? '';
+    /** A refusal carries the emergency text when her message is dangerous, and always when the store is down. */
+    const refuse = (status: number, message: string, always: boolean): HttpError => {
+      const emergency = deps.emergency(text, body.locale);
+      return new HttpError(status, message, always || emergency.danger ? { emergency: { text: emergency.text, numbers: NUMBERS } } : {});
     };
-    // Stored before it is acknowledged; a retry with the same client id is not stored twice.
-    const { seq, duplicate } = await store.appendMessage(conversationId, {
-      id: clientId ? `directline:${conversationId}:${clientId}` : randomUUID(),
-      from: 'user',
-      at: clock(),
-      text: body.text,
-      activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
-    });
-    const id = activityId(conversationId, seq);
-    if (!duplicate) {
-      const incoming = {
-        ...activity,
-        id,
-        channelId: LOG_CHANNEL_ID,
-        serviceUrl: 'urn:hotline:directline',
-        conversation: { id: conversationId },
-        recipient: { ...BOT_ACCOUNT },
-        timestamp: new Date(clock()),
-      };
-      try {
-        await adapter.processActivity(incoming as never, (context) => bot.run(context));
-      } catch (err) {
-        // The message is stored and staff can see it; the user is not told it failed to send.
-        log.error({ err, conversationId }, 'bot turn failed');
+    const clientId = body.channelData?.clientActivityID;
+    try {
+      if ((await deps.count(`directline:msg:${conversationId}`, 60)) > MESSAGES_PER_MINUTE || (await deps.count(`directline:client:${deps.client.address(req)}`, 60)) > CLIENT_MESSAGES_PER_MINUTE) {
+        throw refuse(429, 'too many messages; wait a minute', false);
       }
+      const activity = {
+        type: 'message',
+        text: body.text,
+        locale: body.locale,
+        value: body.value,
+        attachments: body.attachments,
+        // The role is ours to say: whatever the client claims, this is the user.
+        from: { id: body.from.id, name: body.from.name, role: 'user' },
+        channelData: clientId ? { clientActivityID: clientId, clientTimestamp: body.channelData?.clientTimestamp } : undefined,
+      };
+      // Recorded before it is acknowledged; a retry with the same client id is not recorded twice.
+      const { seq } = await adapter.receive(bot, conversationId, {
+        id: clientId ? `directline:${conversationId}:${clientId}` : randomUUID(),
+        activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
+      });
+      const id = activityId(conversationId, seq);
+      res.send(200, { id });
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      if (err instanceof LogFullError) throw refuse(409, 'this chat is full; start a new one', false);
+      // The store failed: nothing was recorded, so nothing is acknowledged; she still gets the numbers.
+      log.error({ err, conversationId }, 'could not record her message');
+      throw refuse(503, 'the service cannot take messages right now', true);
     }
-    res.send(200, { id });
   });
+}
+
+function codeOf(status: number): string {
+  switch (status) {
+    case 400:
+    case 413:
+    case 415:
+      return 'BadArgument';
+    case 401:
+      return 'MissingToken';
+    case 403:
+      return 'Forbidden';
+    case 409:
+      return 'ConversationFull';
+    case 429:
+      return 'TooManyRequests';
+    case 503:
+      return 'ServiceUnavailable';
+    default:
+      return 'ServiceError';
+  }
 }

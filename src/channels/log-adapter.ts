@@ -1,65 +1,66 @@
 /**
- * The in-process channel: the bot's replies are appended to the conversation log, where the Direct Line
- * endpoints (and the CLI) read them. The same ActivityHandler serves this and CloudAdapter.
+ * The in-process channel (Direct Line and the command line): the bot's replies are recorded in the transcript by
+ * the recorder middleware, and the transcript is what Direct Line clients read. The same ActivityHandler serves
+ * this and CloudAdapter.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ActivityTypes,
-  BotAdapter,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-  type ResourceResponse,
-} from 'botbuilder';
-import type { Store } from '../store/store.js';
+import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ActivityHandler, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { CONVERSATION_KEY } from '../bot/handler.js';
+import { BOT_FROM } from '../handoff/service.js';
+import type { Transcript } from '../handoff/transcript.js';
+import type { Logger } from '../log.js';
+import type { AppendResult } from '../store/store.js';
+import { ALREADY_RECORDED } from './recorder.js';
 
 export const LOG_CHANNEL_ID = 'directline';
-export const BOT_ACCOUNT = { id: 'hotline-bot', name: 'Hotline assistant', role: 'bot' } as const;
+export const BOT_ACCOUNT = BOT_FROM;
+
+export function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
 
 export class LogAdapter extends BotAdapter {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: () => number = Date.now,
-  ) {
+  constructor(private readonly deps: { transcript: Transcript; log: Logger; clock: () => number }) {
     super();
   }
 
-  /** Runs one incoming activity (already stored by the caller) through the middleware and the bot. */
+  /**
+   * Her message on this channel (Direct Line, the command line): recorded first, then the bot's turn. Throws only
+   * when it could not be recorded; a failure of the bot's turn is logged, since her message is safe.
+   */
+  async receive(bot: ActivityHandler, conversationId: string, message: { id: string; activity: Record<string, unknown> }): Promise<AppendResult> {
+    const activity = message.activity as Partial<Activity>;
+    const recorded = await this.deps.transcript.recordUser(conversationId, { id: message.id, text: activity.text, activity: message.activity });
+    if (!recorded.duplicate) {
+      const incoming = {
+        ...activity,
+        id: activityId(conversationId, recorded.seq),
+        channelId: LOG_CHANNEL_ID,
+        serviceUrl: 'urn:hotline:directline',
+        conversation: { id: conversationId },
+        recipient: { ...BOT_ACCOUNT },
+        timestamp: new Date(this.deps.clock()),
+      };
+      try {
+        await this.processActivity(incoming as Partial<Activity>, (context) => bot.run(context));
+      } catch (err) {
+        this.deps.log.error({ err, conversationId }, 'bot turn failed');
+      }
+    }
+    return recorded;
+  }
+
+  /** Runs one incoming activity, already recorded by the channel, through the middleware and the bot. */
   async processActivity(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const context = new TurnContext(this, activity);
+    context.turnState.set(CONVERSATION_KEY, activity.conversation?.id);
+    context.turnState.set(ALREADY_RECORDED, true);
     await this.runMiddleware(context, logic);
   }
 
-  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    return this.post(context.activity.conversation.id, activities);
-  }
-
-  /** Appends activities to a conversation's log: the bot's replies, and messages from staff as they are. */
-  async post(conversationId: string, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const responses: ResourceResponse[] = [];
-    for (const outgoing of activities) {
-      // Typing indicators and delays are not part of the transcript.
-      if (outgoing.type !== ActivityTypes.Message && outgoing.type !== ActivityTypes.Event) continue;
-      // A given id makes a retried delivery idempotent: the log keeps the first and the user sees it once.
-      const id = outgoing.id ?? randomUUID();
-      const activity: Partial<Activity> = {
-        ...outgoing,
-        id,
-        channelId: LOG_CHANNEL_ID,
-        conversation: { id: conversationId } as Activity['conversation'],
-        from: outgoing.from ?? { ...BOT_ACCOUNT },
-        timestamp: new Date(this.clock()),
-      };
-      await this.store.appendMessage(conversationId, {
-        id,
-        from: activity.from?.role === 'user' ? 'user' : activity.from?.id === BOT_ACCOUNT.id ? 'bot' : 'agent',
-        at: this.clock(),
-        text: activity.text,
-        activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
-      });
-      responses.push({ id });
-    }
-    return responses;
+  /** Nothing to send: the recorder has put every outgoing activity in the transcript, which the client reads. */
+  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    return activities.map((a) => ({ id: a.id ?? randomUUID() }));
   }
 
   async updateActivity(): Promise<void> {
@@ -70,10 +71,7 @@ export class LogAdapter extends BotAdapter {
     throw new Error('deleting a sent activity is not supported on this channel');
   }
 
-  async continueConversation(
-    reference: Partial<ConversationReference>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void> {
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }

@@ -1,55 +1,70 @@
 /**
- * CloudAdapter middleware: stores each user message before the bot sees it, and each bot reply as it goes
- * out, so the transcript is whole whatever the channel. Keeps the conversation reference for proactive
- * messages from staff.
+ * The bot's middleware on every adapter: her message goes into the transcript before the bot sees it (unless
+ * the channel recorded it already, as Direct Line does before it acknowledges), and every message the bot sends
+ * in her turn goes into the transcript as the bot's. Messages sent outside her turn (staff messages, her place in
+ * the queue) are recorded by the handoff with their true author before they are sent, so they are skipped here.
+ * For Bot Framework channels the conversation reference is kept for those proactive messages.
  */
-import { randomUUID } from 'node:crypto';
-import { ActivityTypes, TurnContext, type Middleware } from 'botbuilder';
+import { createHash, randomUUID } from 'node:crypto';
+import { ActivityTypes, TurnContext, type Activity, type Middleware } from 'botbuilder';
+import { CONVERSATION_KEY } from '../bot/handler.js';
 import type { Conversations } from '../handoff/conversations.js';
+import type { Transcript } from '../handoff/transcript.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
 
-export function transcriptRecorder(store: Store, conversations: Conversations, log: Logger, clock: () => number): Middleware {
+/** turnState key: the channel has recorded her message already. */
+export const ALREADY_RECORDED = Symbol('alreadyRecorded');
+
+/**
+ * A Bot Framework conversation's key: scoped by its channel and hashed, so that it can never name a Direct Line
+ * chat (whose ids are ours) nor another channel's conversation.
+ */
+export function botFrameworkKey(channelId: string, conversationId: string): string {
+  return `bf-${createHash('sha256').update(`${channelId}\n${conversationId}`).digest('hex').slice(0, 32)}`;
+}
+
+function stored(activity: Partial<Activity>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(activity)) as Record<string, unknown>;
+}
+
+export function transcriptRecorder(transcript: Transcript, conversations: Conversations, log: Logger): Middleware {
   return {
     async onTurn(context, next) {
       const activity = context.activity;
-      const conversationId = activity.conversation?.id;
-      if (!conversationId) return next();
-      if (activity.type === ActivityTypes.Message) {
+      if (!context.turnState.get(CONVERSATION_KEY)) {
+        if (!activity.conversation?.id || !activity.channelId) return next();
+        context.turnState.set(CONVERSATION_KEY, botFrameworkKey(activity.channelId, activity.conversation.id));
+      }
+      const key = context.turnState.get(CONVERSATION_KEY) as string;
+      const proactive = activity.type === ActivityTypes.Event && activity.name === 'continueConversation';
+      if (activity.type === ActivityTypes.Message && !context.turnState.get(ALREADY_RECORDED)) {
         try {
-          await store.appendMessage(conversationId, {
+          await transcript.recordUser(key, {
             id: `${activity.channelId}:${activity.id ?? randomUUID()}`,
-            from: 'user',
-            at: clock(),
             text: typeof activity.text === 'string' ? activity.text : undefined,
-            activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
+            activity: stored(activity),
           });
           const reference = TurnContext.getConversationReference(activity);
-          await conversations.mutate(conversationId, (current) =>
-            current.reference ? undefined : { next: { ...current, reference: reference as Record<string, unknown> } },
-          );
+          await conversations.mutate(key, (current) => (current.reference ? undefined : { next: { ...current, reference: reference as Record<string, unknown> } }));
         } catch (err) {
           // The turn goes on: the dialogue still screens and, in danger, still gives the emergency numbers.
-          log.error({ err, conversationId }, 'storing an incoming message failed');
+          log.error({ err, conversationId: key }, 'storing an incoming message failed');
         }
       }
-      context.onSendActivities(async (_ctx, activities, sendNext) => {
-        for (const outgoing of activities) {
-          if (outgoing.type !== ActivityTypes.Message) continue;
-          try {
-            await store.appendMessage(conversationId, {
-              id: randomUUID(),
-              from: 'bot',
-              at: clock(),
-              text: outgoing.text,
-              activity: JSON.parse(JSON.stringify(outgoing)) as Record<string, unknown>,
-            });
-          } catch (err) {
-            log.error({ err, conversationId }, 'storing an outgoing message failed');
+      if (!proactive) {
+        context.onSendActivities(async (_ctx, activities, sendNext) => {
+          for (const outgoing of activities) {
+            if (outgoing.type !== ActivityTypes.Message && outgoing.type !== ActivityTypes.Event) continue;
+            outgoing.id ??= randomUUID();
+            try {
+              await transcript.recordBot(key, { id: outgoing.id, text: outgoing.text, activity: stored(outgoing) });
+            } catch (err) {
+              log.error({ err, conversationId: key }, 'storing an outgoing message failed');
+            }
           }
-        }
-        return sendNext();
-      });
+          return sendNext();
+        });
+      }
       await next();
     },
   };

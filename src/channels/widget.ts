@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Response, Server } from 'restify';
+import type { Server } from 'restify';
+import { securityHeaders } from '../http/headers.js';
+import { staticFiles } from '../http/static-files.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webchatDist = resolve(dirname(createRequire(import.meta.url).resolve('botframework-webchat')), '..', 'dist');
@@ -26,31 +28,20 @@ export const WIDGET_CSP = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-export function securityHeaders(res: Response, csp: string): void {
-  res.header('Content-Security-Policy', csp);
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
-  res.header('Cross-Origin-Opener-Policy', 'same-origin');
-  res.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  // A page about abuse must not linger in a shared browser's cache.
-  res.header('Cache-Control', 'no-store');
-}
-
 function escapeAttr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 export function mountWidget(server: Server, options: { quickExitUrl: string }): void {
-  const page = readFileSync(join(here, 'widget', 'index.html'), 'utf8').replace(
-    '<html lang="zh-CN">',
-    `<html lang="zh-CN" data-exit-url="${escapeAttr(options.quickExitUrl)}">`,
-  );
-  const assets: Record<string, { body: Buffer; type: string; cache: string }> = {
-    'webchat.js': { body: readFileSync(join(webchatDist, 'webchat-minimal.js')), type: 'application/javascript; charset=utf-8', cache: 'public, max-age=86400' },
-    'widget.js': { body: readFileSync(join(here, 'widget', 'widget.js')), type: 'application/javascript; charset=utf-8', cache: 'no-cache' },
-    'widget.css': { body: readFileSync(join(here, 'widget', 'widget.css')), type: 'text/css; charset=utf-8', cache: 'no-cache' },
-    'favicon.svg': { body: readFileSync(join(here, 'widget', 'favicon.svg')), type: 'image/svg+xml', cache: 'public, max-age=86400' },
-  };
+  const widgetDir = join(here, 'widget');
+  const page = readFileSync(join(widgetDir, 'index.html'), 'utf8').replaceAll('{{EXIT_URL}}', escapeAttr(options.quickExitUrl));
+  const js = 'application/javascript; charset=utf-8';
+  const files = staticFiles({
+    'webchat.js': { path: join(webchatDist, 'webchat-minimal.js'), type: js, cache: 'public, max-age=86400' },
+    'widget.js': { path: join(widgetDir, 'widget.js'), type: js, cache: 'no-cache' },
+    'widget.css': { path: join(widgetDir, 'widget.css'), type: 'text/css; charset=utf-8', cache: 'no-cache' },
+    'favicon.svg': { path: join(widgetDir, 'favicon.svg'), type: 'image/svg+xml', cache: 'public, max-age=86400' },
+  });
 
   server.get('/', async (_req, res) => {
     securityHeaders(res, WIDGET_CSP);
@@ -58,13 +49,6 @@ export function mountWidget(server: Server, options: { quickExitUrl: string }): 
     res.end(page);
   });
   server.get('/widget/:file', async (req, res) => {
-    const asset = assets[String(req.params.file)];
-    if (!asset) {
-      res.send(404, { error: 'not found' });
-      return;
-    }
-    res.header('X-Content-Type-Options', 'nosniff');
-    res.writeHead(200, { 'Content-Type': asset.type, 'Cache-Control': asset.cache });
-    res.end(asset.body);
+    files(req, res, String(req.params.file));
   });
 }

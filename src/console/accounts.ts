@@ -1,10 +1,11 @@
 /** Staff accounts: created from the command line, the first-run setup link or by an admin; no default user, no default password. */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Store, User } from '../store/store.js';
+import { ROLES, type Role, type User } from '../core/record.js';
+import type { Store } from '../store/store.js';
 import { hashPassword, weakPassword } from './passwords.js';
 
-export const ROLES = ['agent', 'supervisor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export class AccountError extends Error {
   override name = 'AccountError';
@@ -21,7 +22,12 @@ export function checkNewAccount(input: { name: string; password: string }): stri
   return name.data;
 }
 
-export async function addUser(store: Store, input: { name: string; role: Role; password: string; displayName?: string }, now = Date.now()): Promise<User> {
+/** The id she sees on a staff member's messages: random, so that it tells nothing of the login name. */
+export function newPublicId(): string {
+  return `staff-${randomBytes(8).toString('hex')}`;
+}
+
+export async function addUser(store: Store, input: { name: string; role: Role; password: string; displayName?: string | undefined }, now = Date.now()): Promise<User> {
   const name = checkNewAccount(input);
   if (await store.getUser(name)) throw new AccountError(`a user named ${name} exists already`);
   const user: User = {
@@ -30,6 +36,7 @@ export async function addUser(store: Store, input: { name: string; role: Role; p
     role: input.role,
     passwordHash: await hashPassword(input.password),
     createdAt: now,
+    publicId: newPublicId(),
   };
   await store.putUser(user);
   return user;

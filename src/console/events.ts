@@ -1,61 +1,97 @@
 /**
- * Server-sent events for consoles. Every instance hears every hotline event (pub/sub) and keeps the recent ones
- * numbered, so a console that lost its connection resumes with Last-Event-ID and misses nothing.
+ * Server-sent events for consoles. The store numbers every hotline event and keeps the recent ones, on every
+ * instance alike, so a console that lost its connection resumes with Last-Event-ID on any instance and misses
+ * nothing. A stream whose session has ended (logged out, account disabled) is closed at the next heartbeat.
  */
 import type { Request, Response } from 'restify';
-import { EVENTS_CHANNEL, type HotlineEvent } from '../handoff/events.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoredEvent } from '../store/store.js';
 
-const KEEP = 1000;
-const HEARTBEAT_MS = 25_000;
+const BACKLOG = 1000;
+const HEARTBEAT_MS = 20_000;
 
-interface Numbered {
-  id: number;
-  event: HotlineEvent;
+/** Event ids from Redis ("1733312345678-3") and from the memory store ("42") both order by their numbers. */
+export function eventIdAfter(a: string, b: string): boolean {
+  const [a1 = 0, a2 = 0] = a.split('-').map(Number);
+  const [b1 = 0, b2 = 0] = b.split('-').map(Number);
+  return a1 > b1 || (a1 === b1 && a2 > b2);
+}
+
+interface Client {
+  res: Response;
+  /** Events that arrived while the backlog was being sent. */
+  pending?: StoredEvent[];
+  last?: string;
+  alive: () => Promise<boolean>;
 }
 
 export class ConsoleEvents {
-  private readonly recent: Numbered[] = [];
-  private readonly clients = new Set<Response>();
-  private next = 1;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly clients = new Set<Client>();
+  private unfollow: (() => Promise<void>) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: Store) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(EVENTS_CHANNEL, (e) => this.push(e as HotlineEvent));
-    this.heartbeat = setInterval(() => {
-      for (const res of this.clients) res.write(': keep-alive\n\n');
-    }, HEARTBEAT_MS);
+    this.unfollow = await this.store.followEvents((e) => this.push(e));
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const res of this.clients) res.end();
+    for (const c of this.clients) c.res.end();
     this.clients.clear();
-    await this.unsubscribe?.();
+    await this.unfollow?.();
   }
 
   /** Opens a stream: first what the console missed after Last-Event-ID, then everything new. */
-  open(req: Request, res: Response): void {
+  async open(req: Request, res: Response, alive: () => Promise<boolean>): Promise<void> {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 2000\n\n');
-    const last = Number(req.headers['last-event-id'] ?? NaN);
-    if (Number.isFinite(last)) for (const n of this.recent) if (n.id > last) this.write(res, n);
-    this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    const client: Client = { res, pending: [], alive };
+    this.clients.add(client);
+    req.on('close', () => this.clients.delete(client));
+    const lastHeader = req.headers['last-event-id'];
+    if (typeof lastHeader === 'string' && /^\d+(-\d+)?$/.test(lastHeader)) {
+      client.last = lastHeader;
+      try {
+        for (const e of await this.store.readEvents(lastHeader, BACKLOG)) this.write(client, e);
+      } catch {
+        // The store is down: the page reloads what it shows when the stream comes back.
+      }
+    }
+    const pending = client.pending ?? [];
+    client.pending = undefined;
+    for (const e of pending) this.write(client, e);
   }
 
-  private push(event: HotlineEvent): void {
-    const numbered = { id: this.next++, event };
-    this.recent.push(numbered);
-    if (this.recent.length > KEEP) this.recent.shift();
-    for (const res of this.clients) this.write(res, numbered);
+  private push(event: StoredEvent): void {
+    for (const client of this.clients) {
+      if (client.pending) client.pending.push(event);
+      else this.write(client, event);
+    }
   }
 
-  private write(res: Response, n: Numbered): void {
-    res.write(`id: ${n.id}\nevent: ${n.event.type}\ndata: ${JSON.stringify(n.event)}\n\n`);
+  private write(client: Client, e: StoredEvent): void {
+    if (client.last && !eventIdAfter(e.id, client.last)) return;
+    client.last = e.id;
+    const type = (e.event as { type?: unknown }).type;
+    client.res.write(`id: ${e.id}\nevent: ${typeof type === 'string' ? type : 'message'}\ndata: ${JSON.stringify(e.event)}\n\n`);
+  }
+
+  private async beat(): Promise<void> {
+    for (const client of this.clients) {
+      let alive = true;
+      try {
+        alive = await client.alive();
+      } catch {
+        // The store is down: keep the stream; the session is checked again at the next beat.
+      }
+      if (!alive) {
+        client.res.write('event: session.ended\ndata: {}\n\n');
+        client.res.end();
+        this.clients.delete(client);
+      } else client.res.write(': keep-alive\n\n');
+    }
   }
 }

@@ -10,11 +10,11 @@ import { applyEdit, FaqValidationError, parseEdit, type FaqDocument } from '../f
 import { renderAnswer } from '../faq/render.js';
 import { reviewOverdue } from '../faq/review.js';
 import { localDate } from '../core/dates.js';
-import { answerWording } from '../bot/messages.js';
 import type { Store } from '../store/store.js';
-import { queryParam } from '../channels/http-util.js';
+import { queryParam } from '../http/request.js';
 import { diffDocuments } from './faq-diff.js';
-import { body, HttpError, type Route } from './routes.js';
+import { HttpError } from '../http/errors.js';
+import { body, type Route } from './routes.js';
 
 export interface FaqApiDeps {
   catalog: FaqCatalog;
@@ -108,7 +108,7 @@ export function mountFaqApi(route: Route, deps: FaqApiDeps): void {
     const input = await body(req, z.object({}).loose(), FAQ_BODY);
     const doc: FaqDocument = await translate(intent, async () => applyEdit(intent, (await catalog.get(intent)).doc.entry, parseEdit(input)));
     const faq = { ...catalog.current().faq, [intent]: doc.entry };
-    res.send(200, Object.fromEntries(LOCALES.map((l) => [l, renderAnswer(faq, doc.entry, l, answerWording(l))])));
+    res.send(200, Object.fromEntries(LOCALES.map((l) => [l, renderAnswer(faq, doc.entry, l)])));
   });
 
   route('get', '/console/api/faq/:intent/versions', 'admin', async (req, res) => {

@@ -1,20 +1,23 @@
-/** `GET /console`: the staff console page and its two static files, under a CSP that allows no inline script. */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+/** `GET /console`: the staff console page and its static files, under a CSP that allows no inline script. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
-import { securityHeaders } from '../channels/widget.js';
+import { securityHeaders } from '../http/headers.js';
+import { staticFiles, type StaticFile } from '../http/static-files.js';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), 'page');
-export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const TYPES: Record<string, string> = { '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 export function mountConsolePage(server: Server): void {
-  const files: Record<string, { body: Buffer; type: string }> = {
-    'console.js': { body: readFileSync(join(here, 'console.js')), type: 'application/javascript; charset=utf-8' },
-    'faq.js': { body: readFileSync(join(here, 'faq.js')), type: 'application/javascript; charset=utf-8' },
-    'panels.js': { body: readFileSync(join(here, 'panels.js')), type: 'application/javascript; charset=utf-8' },
-    'console.css': { body: readFileSync(join(here, 'console.css')), type: 'text/css; charset=utf-8' },
-  };
+  const files: Record<string, StaticFile> = {};
+  for (const name of readdirSync(here)) {
+    const type = TYPES[extname(name)];
+    if (type) files[name] = { path: join(here, name), type, cache: 'no-store' };
+  }
+  const serve = staticFiles(files, (res) => securityHeaders(res, CONSOLE_CSP));
   const page = readFileSync(join(here, 'index.html'));
   server.get('/console', async (_req, res) => {
     securityHeaders(res, CONSOLE_CSP);
@@ -22,10 +25,6 @@ export function mountConsolePage(server: Server): void {
     res.end(page);
   });
   server.get('/console/static/:file', async (req, res) => {
-    const file = files[String(req.params.file)];
-    if (!file) return void res.send(404, { error: 'not found' });
-    securityHeaders(res, CONSOLE_CSP);
-    res.writeHead(200, { 'Content-Type': file.type });
-    res.end(file.body);
+    serve(req, res, String(req.params.file));
   });
 }

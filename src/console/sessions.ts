@@ -4,15 +4,16 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
-import type { Store, User } from '../store/store.js';
-import type { Role } from './accounts.js';
+import type { Role, User } from '../core/record.js';
+import type { ClientInfo } from '../http/request.js';
+import type { Store } from '../store/store.js';
 
 export const COOKIE = 'hl_console';
 const IDLE_SECONDS = 30 * 60;
 const ABSOLUTE_SECONDS = 12 * 3600;
 
 export interface StaffSession {
-  user: { name: string; displayName: string; role: Role };
+  user: { name: string; displayName: string; role: Role; publicId: string };
   csrfToken: string;
   createdAt: number;
 }
@@ -30,33 +31,43 @@ function cookieValue(req: Request, name: string): string | undefined {
 export class Sessions {
   constructor(
     private readonly store: Store,
-    private readonly options: { secureCookie: boolean; clock: () => number },
+    private readonly options: { secureCookie: boolean; client: ClientInfo; clock: () => number },
   ) {}
 
-  async create(res: Response, user: User): Promise<StaffSession> {
+  /** Secure cookies when configured, and whenever the request came over HTTPS. */
+  private secure(req: Request): string {
+    return this.options.secureCookie || this.options.client.secure(req) ? '; Secure' : '';
+  }
+
+  async create(req: Request, res: Response, user: User): Promise<StaffSession> {
     const id = randomBytes(32).toString('base64url');
     const session: StaffSession = {
-      user: { name: user.name, displayName: user.displayName, role: user.role },
+      user: { name: user.name, displayName: user.displayName, role: user.role, publicId: user.publicId ?? '' },
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: this.options.clock(),
     };
     await this.store.putSession(`console:${id}`, session, IDLE_SECONDS);
-    const secure = this.options.secureCookie ? '; Secure' : '';
-    res.header('Set-Cookie', `${COOKIE}=${id}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${ABSOLUTE_SECONDS}${secure}`);
+    res.header('Set-Cookie', `${COOKIE}=${id}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${ABSOLUTE_SECONDS}${this.secure(req)}`);
     return session;
   }
 
-  /** The session of the request, kept alive while used, or undefined once idle or too old. */
+  /**
+   * The session of the request, kept alive while used, or undefined once idle, too old, or void because the account
+   * was disabled, changed role or had its password reset since (those end every session at once).
+   */
   async get(req: Request): Promise<StaffSession | undefined> {
     const id = cookieValue(req, COOKIE);
     if (!id || !/^[A-Za-z0-9_-]{20,100}$/.test(id)) return undefined;
     const session = (await this.store.getSession(`console:${id}`)) as StaffSession | undefined;
     if (!session) return undefined;
     const age = (this.options.clock() - session.createdAt) / 1000;
-    if (age > ABSOLUTE_SECONDS) {
+    const user = await this.store.getUser(session.user.name);
+    if (age > ABSOLUTE_SECONDS || !user || user.disabled || (user.sessionsValidFrom ?? 0) > session.createdAt || user.role !== session.user.role) {
       await this.store.deleteSession(`console:${id}`);
       return undefined;
     }
+    session.user.displayName = user.displayName;
+    session.user.publicId = user.publicId ?? '';
     await this.store.putSession(`console:${id}`, session, Math.min(IDLE_SECONDS, Math.ceil(ABSOLUTE_SECONDS - age)));
     return session;
   }
@@ -64,7 +75,7 @@ export class Sessions {
   async destroy(req: Request, res: Response): Promise<void> {
     const id = cookieValue(req, COOKIE);
     if (id) await this.store.deleteSession(`console:${id}`);
-    res.header('Set-Cookie', `${COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`);
+    res.header('Set-Cookie', `${COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0${this.secure(req)}`);
   }
 
   static csrfValid(req: Request, session: StaffSession): boolean {

@@ -4,14 +4,13 @@
  * creates her account in the console. She then adds the others there.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { HttpError } from '../http/errors.js';
+import type { ClientInfo } from '../http/request.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { clientAddress } from '../channels/http-util.js';
-import { securityHeaders } from '../channels/widget.js';
 import { AccountError, addUser, checkNewAccount } from './accounts.js';
-import { API_CSP, body, HttpError, sendError } from './routes.js';
+import { body, type PublicRoute } from './routes.js';
 
 const YEAR_SECONDS = 365 * 86_400;
 const ATTEMPTS = 10;
@@ -32,6 +31,7 @@ export interface SetupDeps {
   clock: () => number;
   /** How the first account is made here: a link (memory store) or the command line (Redis). */
   method: 'link' | 'cli';
+  client: ClientInfo;
 }
 
 /** Creates the setup token when there is no account yet; returns it, to be printed once on start. */
@@ -42,41 +42,31 @@ export async function prepareFirstRun(store: Store): Promise<string | undefined>
   return token;
 }
 
-export function mountSetup(server: Server, { store, log, clock, method }: SetupDeps): void {
+export function mountSetup(route: PublicRoute, { store, log, clock, method, client }: SetupDeps): void {
   // Tells the page whether to offer the setup form or to say how the first account is made.
-  server.get('/console/api/setup', async (_req: Request, res: Response) => {
-    securityHeaders(res, API_CSP);
-    try {
-      res.send(200, { needed: (await store.listUsers()).length === 0, method });
-    } catch (err) {
-      sendError(res, err, log);
-    }
+  route('get', '/console/api/setup', async (_req, res) => {
+    res.send(200, { needed: (await store.listUsers()).length === 0, method });
   });
 
-  server.post('/console/api/setup', async (req: Request, res: Response) => {
-    securityHeaders(res, API_CSP);
+  route('post', '/console/api/setup', async (req, res) => {
+    if ((await store.incrementCounter(`setup:addr:${client.address(req)}`, WINDOW_SECONDS)) > ATTEMPTS) throw new HttpError(429, 'too many attempts; wait 15 minutes');
+    const input = await body(req, setupBody);
+    const key = tokenKey(input.token);
+    if (method !== 'link' || (await store.getSession(key)) === undefined) throw new HttpError(403, 'this setup link is not valid');
+    if ((await store.listUsers()).length) throw new HttpError(409, 'an account exists already; log in, or ask an admin');
+    let user;
     try {
-      if ((await store.incrementCounter(`setup:addr:${clientAddress(req)}`, WINDOW_SECONDS)) > ATTEMPTS) throw new HttpError(429, 'too many attempts; wait 15 minutes');
-      const input = await body(req, setupBody);
-      const key = tokenKey(input.token);
-      if (method !== 'link' || (await store.getSession(key)) === undefined) throw new HttpError(403, 'this setup link is not valid');
-      if ((await store.listUsers()).length) throw new HttpError(409, 'an account exists already; log in, or ask an admin');
-      let user;
-      try {
-        checkNewAccount(input);
-        // The link works once, even for two requests at the same moment.
-        if (!(await store.markOnce(`${key}:used`, YEAR_SECONDS))) throw new HttpError(403, 'this setup link is not valid');
-        user = await addUser(store, { name: input.name, displayName: input.displayName, role: 'admin', password: input.password }, clock());
-      } catch (err) {
-        if (err instanceof AccountError) throw new HttpError(400, err.message);
-        throw err;
-      }
-      await store.deleteSession(key);
-      await store.appendAudit({ at: clock(), actor: user.name, action: 'first_admin_created' });
-      log.info({ event: 'first_admin_created' }, 'the first admin account was created through the setup link');
-      res.send(201, { name: user.name, role: user.role });
+      checkNewAccount(input);
+      // The link works once, even for two requests at the same moment.
+      if (!(await store.markOnce(`${key}:used`, YEAR_SECONDS))) throw new HttpError(403, 'this setup link is not valid');
+      user = await addUser(store, { name: input.name, displayName: input.displayName, role: 'admin', password: input.password }, clock());
     } catch (err) {
-      sendError(res, err, log);
+      if (err instanceof AccountError) throw new HttpError(400, err.message);
+      throw err;
     }
+    await store.deleteSession(key);
+    await store.appendAudit({ at: clock(), actor: user.name, action: 'first_admin_created' });
+    log.info({ event: 'first_admin_created' }, 'the first admin account was created through the setup link');
+    res.send(201, { name: user.name, role: user.role });
   });
 }

@@ -1,5 +1,5 @@
 /** Conversation states and the one transition function that moves between them. */
-import type { Locale, Screening, TopicId } from './types.js';
+import type { DialogueMemory } from './record.js';
 
 export const CONVERSATION_STATES = ['bot', 'queued', 'agent', 'closed'] as const;
 export type ConversationState = (typeof CONVERSATION_STATES)[number];
@@ -57,15 +57,6 @@ export function transition(current: StateView, move: Transition): StateView {
 /** While a person is needed or present, the bot does not answer on its own. */
 export function botMayAnswer(state: ConversationState): boolean {
   return state === 'bot';
-}
-
-/** What the dialogue remembers between turns of one conversation. */
-export interface DialogueMemory {
-  locale: Locale;
-  /** Per-message screenings, latest last: the recent turns the conversation level is judged on. */
-  screenings: Screening[];
-  lastWasMiss: boolean;
-  topic?: TopicId | undefined;
 }
 
 export interface ConversationView {

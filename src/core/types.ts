@@ -58,6 +58,8 @@ export type Action = (typeof ACTIONS)[number];
 export interface Screening {
   level: RiskLevel;
   signals: string[];
+  /** The danger is told of someone else (a sister, a neighbour): the advice is for helping her. */
+  third?: boolean | undefined;
 }
 
 export interface Classification {

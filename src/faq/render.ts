@@ -13,18 +13,19 @@ export interface RenderedAnswer {
   buttons: Button[];
 }
 
-export interface AnswerWording {
-  basis: string;
-  reviewed: string;
-  generalInfo: string;
-}
+/** The framing of every FAQ answer: its legal basis, the general-information note, the review date. */
+const WORDING: Record<Locale, { basis: string; reviewed: string; generalInfo: string }> = {
+  zh: { basis: '依据：', reviewed: '更新于 ', generalInfo: '以上是一般性信息，不是针对你个人情况的法律意见。' },
+  en: { basis: 'Based on: ', reviewed: 'Last reviewed ', generalInfo: 'This is general information, not legal advice for your case.' },
+};
 
 export function topicButton(faq: FaqSet, topic: TopicId, locale: Locale): Button {
   const title = faq[topic][locale].title;
   return { title, value: title };
 }
 
-export function renderAnswer(faq: FaqSet, entry: FaqEntry, locale: Locale, wording: AnswerWording): RenderedAnswer {
+export function renderAnswer(faq: FaqSet, entry: FaqEntry, locale: Locale): RenderedAnswer {
+  const wording = WORDING[locale];
   const body = entry[locale];
   const lines = [body.text];
   if (body.cites.length) {

@@ -1,36 +1,18 @@
 /**
- * Staff see the service live through events on the store's publish/subscribe channel, which every instance
- * receives. This wraps the store so that every appended message announces itself, wherever it came from.
+ * What staff consoles hear, live and on every instance: events appended to the store's event log, numbered
+ * there, so that a console that lost its connection resumes with Last-Event-ID on any instance.
  */
-import type { Store } from '../store/store.js';
-
-export const EVENTS_CHANNEL = 'hotline-events';
+import type { Author, Store } from '../store/store.js';
 
 export type HotlineEvent =
-  | { type: 'message'; conversationId: string; seq: number; from: string }
+  | { type: 'message'; conversationId: string; seq: number; from: Author }
+  | { type: 'typing'; conversationId: string; from: 'user' | 'agent' }
   | { type: 'queue.changed'; conversationId: string }
-  | { type: 'supervisor.alert'; conversationId: string; reason: 'queue_timeout'; waitingSince: number };
+  | { type: 'conversation.changed'; conversationId: string }
+  | { type: 'callback.changed'; conversationId: string }
+  | { type: 'supervisor.alert'; conversationId: string; reason: 'queue_timeout' | 'callback_due'; since: number }
+  | { type: 'account.changed'; user: string };
 
-export function publishEvent(store: Store, event: HotlineEvent): Promise<void> {
-  return store.publish(EVENTS_CHANNEL, event);
-}
-
-export function withMessageEvents(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'appendMessage') {
-        const append: Store['appendMessage'] = async (conversationId, entry) => {
-          const result = await target.appendMessage(conversationId, entry);
-          if (!result.duplicate) {
-            // The message is stored either way; a lost event only delays a console, which re-reads on reconnect.
-            await publishEvent(target, { type: 'message', conversationId, seq: result.seq, from: entry.from }).catch(() => undefined);
-          }
-          return result;
-        };
-        return append;
-      }
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+export async function publishEvent(store: Store, event: HotlineEvent): Promise<void> {
+  await store.appendEvent(event);
 }

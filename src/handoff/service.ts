@@ -1,19 +1,26 @@
 /**
  * The live-agent side of a chat: the queue as staff see it, claim (exactly one winner), release, transfer,
- * resolve and close, agent messages to the user, and what she is told while she waits.
+ * resolve and close, notes, staff messages to her, and what she is told while she waits. Console routes reach
+ * conversations through here only.
  */
 import { randomUUID } from 'node:crypto';
 import { IllegalTransitionError } from '../core/conversation.js';
+import type { ConversationRecord, Note, Outcome, Resolution } from '../core/record.js';
+import type { Words } from '../core/words.js';
 import type { Logger } from '../log.js';
-import type { ConversationRecord, QueueItem, Store } from '../store/store.js';
+import type { LogEntry, QueueItem, Store } from '../store/store.js';
 import { ConversationConflictError, ConversationNotFoundError, type Conversations } from './conversations.js';
 import { publishEvent } from './events.js';
-import { HANDOFF_TEXT } from './messages.js';
+import type { Presence } from './presence.js';
+import type { Transcript } from './transcript.js';
 
 export interface Agent {
+  /** Login name: never shown to her. */
   name: string;
   displayName: string;
-  /** A supervisor may release or transfer a chat that someone else holds. */
+  /** An opaque id she sees instead of the login name (a generic one when the account has none yet). */
+  publicId?: string | undefined;
+  /** A supervisor may release or transfer a chat that someone else holds, and read every chat. */
   mayReassign?: boolean;
 }
 
@@ -21,16 +28,8 @@ export interface QueueView extends QueueItem {
   position: number;
 }
 
-/** A message to the user from outside her own turn: delivered through the channel she wrote from. */
-export interface Outgoing {
-  id: string;
-  from: { id: string; name: string };
-  kind: string;
-  text?: string;
-  /** An event instead of a message: the Bot Framework's `handoff.status`. */
-  event?: { name: string; value: unknown };
-}
-export type Deliver = (record: ConversationRecord, message: Outgoing) => Promise<void>;
+/** Sends an activity already in the transcript to her channel, where the channel is not the transcript itself. */
+export type Push = (record: ConversationRecord, activity: Record<string, unknown>) => Promise<void>;
 
 export class ClaimConflictError extends Error {
   override name = 'ClaimConflictError';
@@ -40,36 +39,52 @@ export class NotAssigneeError extends Error {
   override name = 'NotAssigneeError';
 }
 
-const BOT_FROM = { id: 'hotline-bot', name: 'Hotline assistant' };
+export const BOT_FROM = { id: 'hotline-bot', name: 'Hotline assistant', role: 'bot' } as const;
 
 /** She hears of her place in the queue at most this often. */
 const POSITION_EVERY_MS = 30_000;
+/** The queue timer runs once per this period across all instances. */
+export const TICK_MS = 10_000;
+
+export interface HandoffDeps {
+  store: Store;
+  conversations: Conversations;
+  transcript: Transcript;
+  presence: Presence;
+  push: Push;
+  log: Logger;
+  clock: () => number;
+  queueTimeoutMinutes: number;
+  words: Words;
+}
 
 export class Handoff {
-  constructor(
-    private readonly deps: {
-      store: Store;
-      conversations: Conversations;
-      deliver: Deliver;
-      log: Logger;
-      clock: () => number;
-      queueTimeoutMinutes: number;
-    },
-  ) {}
+  constructor(private readonly deps: HandoffDeps) {}
 
   async queue(): Promise<QueueView[]> {
     return (await this.deps.store.listQueue()).map(({ item }, i) => ({ ...item, position: i + 1 }));
+  }
+
+  get(conversationId: string): Promise<ConversationRecord | undefined> {
+    return this.deps.conversations.get(conversationId);
+  }
+
+  /** Chats a person holds now: an agent her own, a supervisor every one. */
+  async held(agent: Agent): Promise<ConversationRecord[]> {
+    const held = await this.deps.store.listHeld();
+    return held.filter((r) => agent.mayReassign || r.assignee === agent.name).sort((a, b) => a.updatedAt - b.updatedAt);
+  }
+
+  /** The messages of a chat, for staff (the caller audits the reading). */
+  async messages(conversationId: string, afterSeq = 0): Promise<LogEntry[]> {
+    return this.deps.transcript.read(conversationId, afterSeq);
   }
 
   /** Exactly one of many concurrent claims wins; the others get ClaimConflictError. */
   async claim(conversationId: string, agent: Agent): Promise<ConversationRecord> {
     let record: ConversationRecord;
     try {
-      record = await this.deps.conversations.move(conversationId, { type: 'claim', agent: agent.name }, {
-        update: (r) => {
-          r.meta = { ...r.meta, assigneeDisplayName: agent.displayName };
-        },
-      });
+      record = await this.deps.conversations.move(conversationId, { type: 'claim', agent: agent.name });
     } catch (err) {
       if (err instanceof IllegalTransitionError || err instanceof ConversationConflictError) {
         throw new ClaimConflictError(`conversation ${conversationId} is not waiting to be claimed`);
@@ -78,7 +93,7 @@ export class Handoff {
     }
     await this.changed(conversationId);
     await this.status(record, 'accepted');
-    await this.tell(record, `joined:${conversationId}:${record.version}`, HANDOFF_TEXT.joined(record.locale, agent.displayName), 'status');
+    await this.tell(record, `joined:${conversationId}:${record.version}`, this.deps.words('handoff.joined', record.locale, { name: agent.displayName }));
     return record;
   }
 
@@ -89,66 +104,108 @@ export class Handoff {
   }
 
   async transfer(conversationId: string, agent: Agent, to: Agent): Promise<ConversationRecord> {
-    const record = await this.deps.conversations.move(conversationId, { type: 'transfer', to: to.name }, {
-      guard: (r) => this.mustHold(r, agent, true),
-      update: (r) => {
-        r.meta = { ...r.meta, assigneeDisplayName: to.displayName };
-      },
-    });
-    await this.tell(record, `joined:${conversationId}:${record.version}`, HANDOFF_TEXT.joined(record.locale, to.displayName), 'status');
+    const record = await this.deps.conversations.move(conversationId, { type: 'transfer', to: to.name }, { guard: (r) => this.mustHold(r, agent, true) });
+    await this.changed(conversationId);
+    await this.tell(record, `joined:${conversationId}:${record.version}`, this.deps.words('handoff.joined', record.locale, { name: to.displayName }));
     return record;
   }
 
   /** The person is done: the bot answers again, and says so. The outcome is kept for the federation's reports. */
-  async resolve(conversationId: string, agent: Agent, outcome: string): Promise<ConversationRecord> {
+  async resolve(
+    conversationId: string,
+    agent: Agent,
+    outcome: Outcome,
+    extra: { referrals?: Resolution['referrals']; callback?: { contactWay?: string; contactTime?: string; due: number } } = {},
+  ): Promise<ConversationRecord> {
+    const now = this.deps.clock();
     const record = await this.deps.conversations.move(conversationId, { type: 'resolve' }, {
       guard: (r) => this.mustHold(r, agent),
       update: (r) => {
-      // The danger that brought her here is handled: the bot must not hand her straight back, but it keeps
-      // the offer of a person in view.
-      const memory = r.meta.dialogue as { screenings?: unknown[] } | undefined;
-      const screenings = r.risk === 'none' ? [] : [{ level: 'elevated', signals: [] }];
-      r.meta = { ...r.meta, outcome, resolvedAt: this.deps.clock(), dialogue: memory ? { ...memory, screenings } : memory };
+        r.resolution = { outcome, at: now, by: agent.name, referrals: extra.referrals ?? [] };
+        if (extra.callback) {
+          r.callback = { kind: 'safe_callback', requestedAt: now, ...extra.callback, doNotContact: false, state: 'open' };
+        }
+        // The danger that brought her here is handled: the bot must not hand her straight back, but it keeps the
+        // offer of a person in view.
+        if (r.memory) r.memory = { ...r.memory, screenings: r.risk === 'none' ? [] : [{ level: 'elevated', signals: [] }], awaiting: undefined };
       },
     });
+    await this.changed(conversationId);
     await this.status(record, 'completed');
-    await this.tell(record, `resolved:${conversationId}:${record.version}`, HANDOFF_TEXT.resolved(record.locale), 'status');
+    await this.tell(record, `resolved:${conversationId}:${record.version}`, this.deps.words('handoff.resolved', record.locale));
     return record;
   }
 
   async close(conversationId: string): Promise<ConversationRecord> {
     const record = await this.deps.conversations.move(conversationId, { type: 'close' });
     await this.changed(conversationId);
-    await this.tell(record, `closed:${conversationId}:${record.version}`, HANDOFF_TEXT.closed(record.locale), 'status');
+    await this.tell(record, `closed:${conversationId}:${record.version}`, this.deps.words('handoff.closed', record.locale));
     return record;
   }
 
-  /** An agent's reply, stored in the transcript and delivered to her; only the agent holding the chat may write. */
-  async agentMessage(conversationId: string, agent: Agent, text: string): Promise<void> {
+  /** An internal note: only the holder of the chat (or a supervisor) may add one; never shown to her. */
+  async addNote(conversationId: string, agent: Agent, text: string): Promise<Note> {
+    const note: Note = { by: agent.name, at: this.deps.clock(), text };
+    await this.deps.conversations.mutate(conversationId, (r, exists) => {
+      if (!exists) throw new ConversationNotFoundError(`no conversation ${conversationId}`);
+      this.mustHold(r, agent, true);
+      return { next: { ...r, notes: [...r.notes, note] } };
+    });
+    await publishEvent(this.deps.store, { type: 'conversation.changed', conversationId });
+    return note;
+  }
+
+  /** A staff member's reply, stored in the transcript and delivered to her; only the holder may write. */
+  async agentMessage(conversationId: string, agent: Agent, text: string, id: string = randomUUID()): Promise<void> {
     const record = await this.deps.conversations.get(conversationId);
     if (!record) throw new ConversationNotFoundError(`no conversation ${conversationId}`);
     this.mustHold(record, agent);
-    await this.deps.deliver(record, { id: randomUUID(), text, from: { id: `agent:${agent.name}`, name: agent.displayName }, kind: 'agent' });
+    const activity = { type: 'message', id, text, from: { id: agent.publicId ?? 'staff', name: agent.displayName, role: 'bot' }, channelData: { kind: 'agent' } };
+    const { duplicate } = await this.deps.transcript.recordAgent(conversationId, { id, text, activity });
+    if (!duplicate) await this.deps.push(record, activity);
+  }
+
+  /** The holder is typing: she sees a typing indicator. */
+  async agentTyping(conversationId: string, agent: Agent): Promise<void> {
+    const record = await this.deps.conversations.get(conversationId);
+    if (!record) throw new ConversationNotFoundError(`no conversation ${conversationId}`);
+    this.mustHold(record, agent);
+    if (await this.deps.transcript.typing(conversationId, 'agent')) {
+      await this.deps.store.putSession(`typing:${conversationId}`, { id: agent.publicId ?? 'staff', name: agent.displayName }, 6);
+      if (record.channel === 'botframework') {
+        await this.deps.push(record, { type: 'typing', from: { id: agent.publicId ?? 'staff', name: agent.displayName, role: 'bot' } }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Who is typing to her now, if anyone (Direct Line shows it while she polls). */
+  async typingTo(conversationId: string): Promise<{ id: string; name: string } | undefined> {
+    return (await this.deps.store.getSession(`typing:${conversationId}`)) as { id: string; name: string } | undefined;
   }
 
   /**
-   * Tells every waiting user her place when it changed (at most every 30 s), and, once, when she has waited
-   * past the timeout: the honest truth and the numbers to call, with an alert for the supervisors.
+   * Once per period across all instances: tells every waiting user her place when it changed (at most every
+   * 30 s), and, once, when she has waited past the timeout: the honest truth and the numbers to call, with an
+   * alert for the supervisors. A chat queued while nobody was online hears nothing until someone is.
    */
   async tick(): Promise<void> {
     const now = this.deps.clock();
+    if (!(await this.deps.store.markOnce(`tick:${Math.floor(now / TICK_MS)}`, Math.ceil((3 * TICK_MS) / 1000)))) return;
+    const staff = await this.deps.presence.available();
     for (const item of await this.queue()) {
       const record = await this.deps.conversations.get(item.conversationId);
       if (!record || record.state !== 'queued') continue;
-      const told = record.meta.toldPosition as { position: number; at: number } | undefined;
+      if (!staff) continue;
+      const told = record.toldPosition;
       if (!told || (told.position !== item.position && now - told.at >= POSITION_EVERY_MS)) {
-        await this.tell(record, `position:${record.id}:${item.position}:${now}`, HANDOFF_TEXT.position(record.locale, item.position), 'status');
-        await this.deps.conversations.mutate(record.id, (r) => ({ next: { ...r, meta: { ...r.meta, toldPosition: { position: item.position, at: now } } } }));
+        // The id names the wait and the place: two instances, or a retry, still say it once.
+        await this.tell(record, `position:${record.id}:${item.waitingSince}:${item.position}`, this.deps.words('handoff.position', record.locale, { n: item.position }));
+        await this.deps.conversations.mutate(record.id, (r) => ({ next: { ...r, toldPosition: { position: item.position, at: now } } }));
       }
       const waited = now - item.waitingSince;
       if (waited >= this.deps.queueTimeoutMinutes * 60_000 && (await this.deps.store.markOnce(`timeout:${record.id}:${item.waitingSince}`, 86_400))) {
-        await this.tell(record, `timeout:${record.id}:${item.waitingSince}`, HANDOFF_TEXT.timeout(record.locale), 'status');
-        await publishEvent(this.deps.store, { type: 'supervisor.alert', conversationId: record.id, reason: 'queue_timeout', waitingSince: item.waitingSince });
+        await this.tell(record, `timeout:${record.id}:${item.waitingSince}`, this.deps.words('handoff.timeout', record.locale));
+        await publishEvent(this.deps.store, { type: 'supervisor.alert', conversationId: record.id, reason: 'queue_timeout', since: item.waitingSince });
         this.deps.log.warn({ conversationId: record.id, waitedMinutes: Math.round(waited / 60_000) }, 'chat waiting past the timeout');
       }
     }
@@ -167,17 +224,18 @@ export class Handoff {
 
   /** The Bot Framework's `handoff.status` event, for channels that act on it. */
   private async status(record: ConversationRecord, state: 'accepted' | 'completed'): Promise<void> {
-    try {
-      const id = `status:${record.id}:${record.version}`;
-      await this.deps.deliver(record, { id, from: BOT_FROM, kind: 'event', event: { name: 'handoff.status', value: { state } } });
-    } catch (err) {
-      this.deps.log.error({ err, conversationId: record.id }, 'handoff.status could not be delivered');
-    }
+    const id = `status:${record.id}:${record.version}`;
+    await this.send(record, id, { type: 'event', id, name: 'handoff.status', value: { state }, from: { ...BOT_FROM } });
   }
 
-  private async tell(record: ConversationRecord, id: string, text: string, kind: string): Promise<void> {
+  private async tell(record: ConversationRecord, id: string, text: string): Promise<void> {
+    await this.send(record, id, { type: 'message', id, text, from: { ...BOT_FROM }, channelData: { kind: 'status' } });
+  }
+
+  private async send(record: ConversationRecord, id: string, activity: Record<string, unknown>): Promise<void> {
     try {
-      await this.deps.deliver(record, { id, text, from: BOT_FROM, kind });
+      const { duplicate } = await this.deps.transcript.recordBot(record.id, { id, text: activity.text as string | undefined, activity });
+      if (!duplicate) await this.deps.push(record, activity);
     } catch (err) {
       this.deps.log.error({ err, conversationId: record.id }, 'a status message could not be delivered');
     }

@@ -1,9 +1,11 @@
 /** The embedded store: one process, nothing kept across a restart. The default without REDIS_URL. */
 import type {
+  AppendResult,
   AuditEntry,
   ConversationRecord,
   FaqVersion,
   StatEvent,
+  StoredEvent,
   LogEntry,
   NewLogEntry,
   QueueItem,
@@ -13,7 +15,7 @@ import type {
   Unsubscribe,
   User,
 } from './store.js';
-import { DAY_MS, STATS_DAYS } from './store.js';
+import { DAY_MS, EVENTS_KEPT, LogFullError, STATS_DAYS } from './store.js';
 
 interface Expiring<T> {
   value: T;
@@ -40,6 +42,9 @@ export class MemoryStore implements Store {
   private readonly audit: AuditEntry[] = [];
   private readonly faq = new Map<string, FaqVersion[]>();
   private stats: StatEvent[] = [];
+  private events: StoredEvent[] = [];
+  private nextEvent = 1;
+  private readonly followers = new Set<(event: StoredEvent) => void>();
   private readonly retentionMs: number;
   private readonly clock: () => number;
   private readonly sweeper: NodeJS.Timeout;
@@ -51,7 +56,7 @@ export class MemoryStore implements Store {
     this.sweeper.unref();
   }
 
-  async appendMessage(conversationId: string, entry: NewLogEntry): Promise<{ seq: number; duplicate: boolean }> {
+  async appendMessage(conversationId: string, entry: NewLogEntry, options: { maxEntries?: number } = {}): Promise<AppendResult> {
     let log = this.liveLog(conversationId);
     if (!log) {
       log = { entries: [], ids: new Map(), expiresAt: 0 };
@@ -60,6 +65,7 @@ export class MemoryStore implements Store {
     log.expiresAt = this.clock() + this.retentionMs;
     const existing = log.ids.get(entry.id);
     if (existing !== undefined) return { seq: existing, duplicate: true };
+    if (options.maxEntries !== undefined && log.entries.length >= options.maxEntries) throw new LogFullError(`conversation ${conversationId} is full`);
     const seq = log.entries.length + 1;
     log.entries.push(structuredClone({ ...entry, seq }));
     log.ids.set(entry.id, seq);
@@ -90,6 +96,8 @@ export class MemoryStore implements Store {
   }
 
   async listQueue(): Promise<{ item: QueueItem; score: number }[]> {
+    // Only chats still waiting: an expired record takes its place in the queue with it.
+    for (const id of this.queue.keys()) if (this.live(this.conversations, id)?.state !== 'queued') this.queue.delete(id);
     return structuredClone([...this.queue.values()].sort((a, b) => a.score - b.score || a.item.conversationId.localeCompare(b.item.conversationId)));
   }
 
@@ -100,6 +108,37 @@ export class MemoryStore implements Store {
       if (record?.state === 'agent') held.push(structuredClone(record));
     }
     return held;
+  }
+
+  async listConversations(options: { from: number; to: number; offset: number; limit: number }): Promise<ConversationRecord[]> {
+    const found: ConversationRecord[] = [];
+    for (const id of [...this.conversations.keys()]) {
+      const record = this.live(this.conversations, id);
+      if (record && record.updatedAt >= options.from && record.updatedAt < options.to) found.push(record);
+    }
+    found.sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+    return structuredClone(found.slice(options.offset, options.offset + options.limit));
+  }
+
+  async appendEvent(event: unknown): Promise<string> {
+    const stored: StoredEvent = { id: String(this.nextEvent++), event: JSON.parse(JSON.stringify(event)) as unknown };
+    this.events.push(stored);
+    if (this.events.length > EVENTS_KEPT * 1.1) this.events = this.events.slice(-EVENTS_KEPT);
+    for (const follower of this.followers) setImmediate(() => follower(stored));
+    return stored.id;
+  }
+
+  async readEvents(afterId: string | undefined, limit: number): Promise<StoredEvent[]> {
+    const after = afterId === undefined ? 0 : Number(afterId);
+    if (!Number.isFinite(after)) return [];
+    return structuredClone(this.events.filter((e) => Number(e.id) > after).slice(0, limit));
+  }
+
+  async followEvents(handler: (event: StoredEvent) => void): Promise<Unsubscribe> {
+    this.followers.add(handler);
+    return async () => {
+      this.followers.delete(handler);
+    };
   }
 
   async publish(channel: string, event: unknown): Promise<void> {

@@ -1,8 +1,12 @@
 /**
  * The Store port: everything the service keeps. `memory.ts` (one process, the default) and `redis.ts`
  * (shared by several instances) implement it and pass one contract test suite. The store knows nothing of
- * conversation rules: it offers atomic primitives, and core/ and handoff/ decide.
+ * conversation rules: it offers atomic primitives, and core/ and handoff/ decide. Record types come from core.
  */
+import type { ConversationRecord, User } from '../core/record.js';
+import type { RiskLevel } from '../core/types.js';
+
+export type { ConversationRecord, User };
 
 export type Author = 'user' | 'bot' | 'agent' | 'system';
 
@@ -20,44 +24,22 @@ export interface LogEntry extends NewLogEntry {
   seq: number;
 }
 
-export type ConversationState = 'bot' | 'queued' | 'agent' | 'closed';
-
-export interface ConversationRecord {
-  id: string;
-  /** Incremented by every successful update; the compare-and-set key. */
-  version: number;
-  state: ConversationState;
-  locale: 'zh' | 'en';
-  risk: 'none' | 'elevated' | 'high' | 'imminent';
-  signals: string[];
-  topic?: string | undefined;
-  assignee?: string | undefined;
-  createdAt: number;
-  updatedAt: number;
-  waitingSince?: number | undefined;
-  /** A serialized Bot Framework conversation reference, for proactive messages. */
-  reference?: Record<string, unknown> | undefined;
-  meta: Record<string, unknown>;
+export interface AppendResult {
+  seq: number;
+  duplicate: boolean;
 }
 
 export interface QueueItem {
   conversationId: string;
-  risk: ConversationRecord['risk'];
+  risk: RiskLevel;
   signals: string[];
   topic: string;
   waitingSince: number;
+  /** Queued while nobody was online. */
+  offline?: boolean | undefined;
 }
 
 export type QueueOp = { op: 'put'; score: number; item: QueueItem } | { op: 'remove' };
-
-export interface User {
-  name: string;
-  displayName: string;
-  role: 'agent' | 'supervisor' | 'admin';
-  passwordHash: string;
-  createdAt: number;
-  disabled?: boolean | undefined;
-}
 
 export interface AuditEntry {
   at: number;
@@ -76,39 +58,65 @@ export interface FaqVersion {
 }
 
 /**
- * One fact for the federation's reports: no text, no personal data, only what happened to which chat when.
- * Kept for STATS_DAYS, longer than transcripts, because reports cover a year.
+ * One fact for the federation's reports: no text, no personal data, only codes: what happened to which chat
+ * when. Kept for STATS_DAYS, longer than transcripts, because reports cover a year.
  */
 export interface StatEvent {
   at: number;
   conversationId: string;
-  kind: 'started' | 'risk' | 'topic' | 'queued' | 'claimed' | 'resolved';
-  risk?: ConversationRecord['risk'] | undefined;
+  kind: 'started' | 'risk' | 'topic' | 'queued' | 'claimed' | 'resolved' | 'callback' | 'callback_done';
+  risk?: RiskLevel | undefined;
   topic?: string | undefined;
-  /** For `claimed`: how long she waited in the queue. */
+  /** For `claimed`: how long she waited in the queue. For `resolved`: how long the agent held it. */
   waitMs?: number | undefined;
   outcome?: string | undefined;
+  /** For `claimed` and `resolved`: the staff member (a login name is a code here, not her data). */
+  agent?: string | undefined;
 }
 
 export const STATS_DAYS = 400;
 
+/** An event for staff consoles, numbered by the store so that a console resumes on any instance. */
+export interface StoredEvent {
+  id: string;
+  event: unknown;
+}
+
 export type Unsubscribe = () => Promise<void>;
 
+export class LogFullError extends Error {
+  override name = 'LogFullError';
+}
+
 export interface Store {
-  appendMessage(conversationId: string, entry: NewLogEntry): Promise<{ seq: number; duplicate: boolean }>;
+  /**
+   * Appends idempotently on `entry.id`. With `maxEntries`, a log that holds that many entries already refuses
+   * the entry with LogFullError (a retry of an entry already stored still answers its seq).
+   */
+  appendMessage(conversationId: string, entry: NewLogEntry, options?: { maxEntries?: number }): Promise<AppendResult>;
   /** Entries with seq > afterSeq, oldest first. */
   readMessages(conversationId: string, afterSeq?: number, limit?: number): Promise<LogEntry[]>;
 
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   /**
    * Atomic compare-and-set: stores `next` (with version expectedVersion + 1) only if the stored version is
-   * `expectedVersion` (0: the record must not exist), together with the queue change.
+   * `expectedVersion` (0: the record must not exist), with the queue change. A queued record is always in the
+   * queue listing; an item whose record has left the queue (or expired) is never listed.
    */
   updateConversation(id: string, expectedVersion: number, next: ConversationRecord, queue?: QueueOp): Promise<'ok' | 'conflict'>;
   /** Queue items, smallest score first. */
   listQueue(): Promise<{ item: QueueItem; score: number }[]>;
   /** Conversations a person holds now (state `agent`), in no particular order. */
   listHeld(): Promise<ConversationRecord[]>;
+  /** Conversations that were active in [from, to) by their last update, newest first, from `offset`, up to `limit`. */
+  listConversations(options: { from: number; to: number; offset: number; limit: number }): Promise<ConversationRecord[]>;
+
+  /** Events for staff consoles: appended with an id that orders them, kept for the last `EVENTS_KEPT`. */
+  appendEvent(event: unknown): Promise<string>;
+  /** Events after `afterId` (all kept ones when undefined), oldest first. */
+  readEvents(afterId: string | undefined, limit: number): Promise<StoredEvent[]>;
+  /** Calls `handler` with every event appended from now on, on any instance, in order. */
+  followEvents(handler: (event: StoredEvent) => void): Promise<Unsubscribe>;
 
   publish(channel: string, event: unknown): Promise<void>;
   subscribe(channel: string, handler: (event: unknown) => void): Promise<Unsubscribe>;
@@ -135,7 +143,7 @@ export interface Store {
 
   /** The count in the window that the first increment opened (rate limits). */
   incrementCounter(key: string, ttlSeconds: number): Promise<number>;
-  /** True the first time only, within the TTL (a retried delivery never shows twice). */
+  /** True the first time only, within the TTL: a retried delivery never shows twice, a timer runs once. */
   markOnce(key: string, ttlSeconds: number): Promise<boolean>;
 
   /** Throws when the store cannot be reached. */
@@ -150,3 +158,4 @@ export interface StoreOptions {
 }
 
 export const DAY_MS = 24 * 3600 * 1000;
+export const EVENTS_KEPT = 10_000;

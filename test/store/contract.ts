@@ -1,6 +1,8 @@
 /** One contract for every Store implementation: memory and Redis both run it. */
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { newConversation } from '../../src/core/record.js';
 import type { ConversationRecord, QueueItem, Store } from '../../src/store/store.js';
+import { LogFullError } from '../../src/store/store.js';
 
 export interface StoreFixture {
   store: Store;
@@ -10,7 +12,7 @@ export interface StoreFixture {
 }
 
 function record(id: string, version: number, state: ConversationRecord['state'] = 'bot'): ConversationRecord {
-  return { id, version, state, locale: 'zh', risk: 'none', signals: [], createdAt: 1, updatedAt: 1, meta: {} };
+  return { ...newConversation(id, 'directline', 1), version, state };
 }
 
 function item(id: string, risk: QueueItem['risk'] = 'high'): QueueItem {
@@ -45,6 +47,47 @@ export function storeContract(name: string, make: (retentionDays: number) => Pro
       await store.appendMessage('c1', { id: 'm1', from: 'user', at: 1, text: 'a' });
       expect(await store.appendMessage('c1', { id: 'm1', from: 'user', at: 1, text: 'a' })).toEqual({ seq: 1, duplicate: true });
       expect(await store.readMessages('c1')).toHaveLength(1);
+    });
+
+    it('refuses her message when the conversation is full, but still answers a retry of one it holds', async () => {
+      const { store } = f;
+      for (let i = 1; i <= 3; i++) await store.appendMessage('c', { id: `m${i}`, from: 'user', at: i }, { maxEntries: 3 });
+      await expect(store.appendMessage('c', { id: 'm4', from: 'user', at: 4 }, { maxEntries: 3 })).rejects.toBeInstanceOf(LogFullError);
+      expect(await store.appendMessage('c', { id: 'm3', from: 'user', at: 3 }, { maxEntries: 3 })).toEqual({ seq: 3, duplicate: true });
+      expect(await store.appendMessage('c', { id: 'b1', from: 'bot', at: 5 }, { maxEntries: 10 })).toEqual({ seq: 4, duplicate: false });
+      expect(await store.readMessages('c')).toHaveLength(4);
+    });
+
+    it('keeps any text as it was written, a lone surrogate included', async () => {
+      const { store } = f;
+      const text = 'he has a knife \ud800 "quoted" \\ {"json": [1]} 刀';
+      await store.appendMessage('c', { id: 'm1', from: 'user', at: 1, text, activity: { text, nested: { deep: [text] } } });
+      const [entry] = await store.readMessages('c');
+      expect(entry!.text).toBe(text);
+      expect(entry!.activity).toEqual({ text, nested: { deep: [text] } });
+    });
+
+    it('numbers console events, reads them after an id, and hands new ones to followers', async () => {
+      const { store } = f;
+      const first = await store.appendEvent({ type: 'a', n: 1 });
+      let seen: (event: unknown) => void = () => undefined;
+      const followed = new Promise<unknown>((resolve) => (seen = resolve));
+      // Following starts from the moment followEvents resolves: everything appended after it arrives.
+      const unfollow = await store.followEvents((e) => seen(e.event));
+      const second = await store.appendEvent({ type: 'b', n: 2 });
+      expect(await followed).toEqual({ type: 'b', n: 2 });
+      await unfollow();
+      expect((await store.readEvents(first, 10)).map((e) => e.id)).toEqual([second]);
+      expect((await store.readEvents(undefined, 10)).map((e) => e.event)).toEqual([{ type: 'a', n: 1 }, { type: 'b', n: 2 }]);
+      expect(await store.readEvents('not an id', 10)).toEqual([]);
+    });
+
+    it('lists conversations of a period newest first, in pages', async () => {
+      const { store } = f;
+      for (let i = 1; i <= 5; i++) await store.updateConversation(`h${i}`, 0, { ...record(`h${i}`, 0), updatedAt: 1000 * i });
+      const page = await store.listConversations({ from: 2000, to: 5000, offset: 0, limit: 2 });
+      expect(page.map((r) => r.id)).toEqual(['h4', 'h3']);
+      expect((await store.listConversations({ from: 2000, to: 5000, offset: 2, limit: 2 })).map((r) => r.id)).toEqual(['h2']);
     });
 
     it('limits a read', async () => {
@@ -138,7 +181,7 @@ export function storeContract(name: string, make: (retentionDays: number) => Pro
 
     it('stores users, audit entries newest first, and FAQ versions with conflicts', async () => {
       const { store } = f;
-      await store.putUser({ name: 'li', displayName: '李', role: 'agent', passwordHash: 'x', createdAt: 1 });
+      await store.putUser({ name: 'li', displayName: '李', role: 'agent', passwordHash: 'x', createdAt: 1, publicId: 'staff-1' });
       expect((await store.getUser('li'))?.displayName).toBe('李');
       expect((await store.listUsers()).map((u) => u.name)).toEqual(['li']);
       await store.appendAudit({ at: 1, actor: 'li', action: 'open', conversationId: 'c1' });

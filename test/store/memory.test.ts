@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory.js';
 import { DAY_MS } from '../../src/store/store.js';
+import { newConversation } from '../../src/core/record.js';
 import { storeContract } from './contract.js';
 
 storeContract('memory', async (retentionDays) => {
@@ -20,12 +21,14 @@ describe('memory store retention', () => {
     let now = 0;
     const store = new MemoryStore({ retentionDays: 2, clock: () => now });
     await store.appendMessage('c', { id: 'm', from: 'user', at: 0, text: 'x' });
-    await store.updateConversation('c', 0, { id: 'c', version: 0, state: 'bot', locale: 'zh', risk: 'none', signals: [], createdAt: 0, updatedAt: 0, meta: {} });
+    await store.updateConversation('c', 0, { ...newConversation('c', 'directline', 0), state: 'queued' }, { op: 'put', score: 0, item: { conversationId: 'c', risk: 'high', signals: [], topic: 'shelter', waitingSince: 0 } });
     now = 2 * DAY_MS - 1;
     expect(await store.readMessages('c')).toHaveLength(1);
     now = 2 * DAY_MS + 1;
     expect(await store.readMessages('c')).toEqual([]);
     expect(await store.getConversation('c')).toBeUndefined();
+    // Her place in the queue goes with her record.
+    expect(await store.listQueue()).toEqual([]);
     await store.close();
   });
 });

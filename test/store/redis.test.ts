@@ -1,5 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { newConversation } from '../../src/core/record.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
 import { storeContract } from './contract.js';
@@ -25,5 +26,34 @@ describe.skipIf(!available)('redis', () => {
       advance: (ms) => new Promise((r) => setTimeout(r, ms)),
       cleanup: () => store.close(),
     };
+  });
+
+  it('drops a queue entry whose conversation has expired, and its index entries with it', async () => {
+    const store = new RedisStore({ url: server.url, retentionDays: 1, keyPrefix: 'exp:' });
+    const raw = new Redis({ path: server.url.slice('unix://'.length) });
+    try {
+      await store.updateConversation('gone', 0, { ...newConversation('gone', 'directline', 1), state: 'queued' }, { op: 'put', score: 1, item: { conversationId: 'gone', risk: 'high', signals: [], topic: 'shelter', waitingSince: 1 } });
+      expect(await store.listQueue()).toHaveLength(1);
+      // Retention: Redis expires the record on its own clock; here it is made to expire now.
+      await raw.del('exp:{c:gone}:rec');
+      expect(await store.listQueue()).toEqual([]);
+      expect(await raw.zcard('exp:{queue}')).toBe(0);
+      expect(await raw.hlen('exp:{queue}:items')).toBe(0);
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
+  });
+
+  it('refuses a record that does not match the schema when it reads it back', async () => {
+    const store = new RedisStore({ url: server.url, retentionDays: 1, keyPrefix: 'bad:' });
+    const raw = new Redis({ path: server.url.slice('unix://'.length) });
+    try {
+      await raw.hset('bad:{c:x}:rec', 'v', '1', 'r', JSON.stringify({ id: 'x', state: 'flying' }));
+      await expect(store.getConversation('x')).rejects.toThrow();
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
   });
 });
