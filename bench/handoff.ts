@@ -4,8 +4,8 @@
  */
 import { createLogger } from '../src/log.js';
 import { Conversations, queuePut } from '../src/handoff/conversations.js';
-import { EVENTS_CHANNEL, withMessageEvents } from '../src/handoff/events.js';
 import { Handoff } from '../src/handoff/service.js';
+import { Transcript } from '../src/handoff/transcript.js';
 import { RedisStore } from '../src/store/redis.js';
 import { startRedis } from '../test/support/redis.js';
 import { row, summarize } from './stats.js';
@@ -15,8 +15,11 @@ export async function benchHandoff(): Promise<void> {
   const a = new RedisStore({ url: server.url, retentionDays: 1 });
   const b = new RedisStore({ url: server.url, retentionDays: 1 });
   try {
+    const log = createLogger('silent');
     const conversations = new Conversations(a);
-    const handoff = new Handoff({ store: a, conversations, deliver: async () => undefined, log: createLogger('silent'), clock: Date.now, queueTimeoutMinutes: 10 });
+    const transcript = new Transcript({ store: a, clock: Date.now, log });
+    const words = () => 'x';
+    const handoff = new Handoff({ store: a, conversations, transcript, staffAvailable: async () => true, push: async () => undefined, log, clock: Date.now, queueTimeoutMinutes: 10, words });
     const risks = ['none', 'elevated', 'high', 'imminent'] as const;
     for (let start = 0; start < 10_000; start += 200) {
       await Promise.all(
@@ -52,15 +55,14 @@ export async function benchHandoff(): Promise<void> {
     console.log(row('queue listing (100 waiting of 10,000)', summarize(list), base));
     console.log(row(`claim (${claims.length} claims)`, summarize(claims), base));
 
-    // Relay: a user message stored on instance A reaches a console subscribed on instance B.
-    const events = withMessageEvents(a);
+    // Relay: a user message recorded on instance A reaches a console following events on instance B.
     let arrived: (() => void) | undefined;
-    await b.subscribe(EVENTS_CHANNEL, () => arrived?.());
+    await b.followEvents(() => arrived?.());
     const relay: number[] = [];
     for (let i = 0; i < 300; i++) {
       const t0 = performance.now();
       const got = new Promise<void>((resolve) => (arrived = resolve));
-      await events.appendMessage('relay', { id: `r${i}`, from: 'user', at: Date.now(), text: 'x' });
+      await transcript.recordUser('relay', { id: `r${i}`, text: 'x' });
       await got;
       relay.push(performance.now() - t0);
     }

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, PROJECT_ROOT } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { addUser } from '../src/console/accounts.js';
-import { EVENTS_CHANNEL } from '../src/handoff/events.js';
 import { createLogger } from '../src/log.js';
 import { resolve } from 'node:path';
 import { row, summarize } from './stats.js';
@@ -97,7 +96,7 @@ export async function benchSse(): Promise<void> {
   });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const ours = await connect(`http://127.0.0.1:${port}/console/api/events`, { cookie });
-  const oursDelays = await measure(ours, (event) => app.store.publish(EVENTS_CHANNEL, event));
+  const oursDelays = await measure(ours, async (event) => void (await app.store.appendEvent(event)));
   ours.close();
   await app.close();
 

@@ -53,6 +53,8 @@ export interface BuildOptions {
   clock?: () => number;
   /** Whether a person can take a chat now. */
   staffAvailable?: () => Promise<boolean>;
+  /** How a slowed-down login waits. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface App {
@@ -113,6 +115,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const conversations = new Conversations(store, clock, (now) => nextStaffed(now, config.staffedHours, config.timeZone));
   const transcript = new Transcript({ store, clock, log });
   const presence = new Presence(store);
+  const staffAvailable = options.staffAvailable ?? (() => presence.available());
   const dialogue = new Dialogue({
     screenMessage,
     screenConversation,
@@ -121,7 +124,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     words,
     staffedHours: (locale) => describeStaffedHours(config.staffedHours, locale),
     minScore: config.nluMinScore,
-    staffAvailable: options.staffAvailable ?? (() => presence.available()),
+    staffAvailable,
     conversations,
     log,
   });
@@ -134,7 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     store,
     conversations,
     transcript,
-    presence,
+    staffAvailable,
     push: createPush({ cloudAdapter, appId: config.bot.appId, once: (key, ttl) => store.markOnce(key, ttl) }),
     log,
     clock,
@@ -166,7 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const consoleEvents = new ConsoleEvents(store);
   const route = createRouter(server, { sessions, presence, client, log });
   const publicRoute = createPublicRouter(server, { client, log });
-  mountConsoleApi(server, { store, handoff, presence, sessions, events: consoleEvents, client, faq, timeZone: config.timeZone, log, clock, route });
+  mountConsoleApi(server, { store, handoff, presence, sessions, events: consoleEvents, client, faq, timeZone: config.timeZone, log, clock, route, sleep: options.sleep });
   mountUsersApi(route, publicRoute, { store, clock, changed: (user) => publishEvent(store, { type: 'account.changed', user }) });
   mountFaqApi(route, {
     catalog,

@@ -70,7 +70,7 @@ export interface DialogueDeps {
       conversationId: string,
       memory: DialogueMemory,
       turn: { risk: Screening; escalate: boolean; topic?: TopicId | undefined; offline?: boolean; callback?: CallbackPatch },
-    ): Promise<unknown>;
+    ): Promise<{ state: string }>;
     /** Marks the conversation as welcomed; false when it was already. */
     welcome(conversationId: string, locale: Locale): Promise<boolean>;
   };
@@ -165,7 +165,7 @@ export class Dialogue {
       lastWasMiss: previous?.lastWasMiss ?? false,
       turns: (previous?.turns ?? 0) + 1,
     };
-    const turn = new Turn(this, memory, screening, risk, locale);
+    const turn = new Turn(this, memory, screening, risk, locale, view.state);
     const tap = this.tapOf(text);
 
     // She is answering a question the bot asked (leaving a message or a safe contact): danger still comes first.
@@ -389,14 +389,15 @@ export class Dialogue {
   ): Promise<TurnResult> {
     const result: TurnResult = { action: outcome.action, locale: turn.locale, screening: turn.screening, risk: turn.risk, replies: turn.replies, classification: turn.classification };
     try {
-      await this.deps.conversations.save(conversationId, turn.memory, {
+      const saved = await this.deps.conversations.save(conversationId, turn.memory, {
         risk: turn.risk,
         escalate: outcome.escalate ?? false,
         topic: outcome.topic ?? turn.memory.topic,
         offline: outcome.offline,
         callback: outcome.callback,
       });
-      result.escalated = outcome.escalate ?? false;
+      // Into the queue on this turn: channels that route chats to their own agents hear of it once.
+      result.escalated = turn.state === 'bot' && saved.state === 'queued';
     } catch (err) {
       this.deps.log.error({ err, conversationId }, 'saving the turn failed');
       // The emergency text stays; anything else would promise what did not happen.
@@ -494,6 +495,8 @@ class Turn {
     readonly screening: Screening,
     readonly risk: Screening,
     readonly locale: Locale,
+    /** The conversation's state before this turn. */
+    readonly state: string,
   ) {}
 
   get third(): boolean {

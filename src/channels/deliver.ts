@@ -13,7 +13,15 @@ export function createPush(deps: { cloudAdapter: CloudAdapter; appId: string; on
     if (record.channel !== 'botframework' || !record.reference) return;
     const id = typeof activity.id === 'string' ? activity.id : undefined;
     if (id && !(await deps.once(`delivered:${id}`, DELIVERED_TTL_SECONDS))) return;
+    const name = (activity.from as { name?: unknown } | undefined)?.name;
     await deps.cloudAdapter.continueConversationAsync(deps.appId, record.reference as Partial<ConversationReference>, async (context) => {
+      // The channel needs the bot's own id as the sender; the name says who wrote (a staff member's display name).
+      if (typeof name === 'string') {
+        context.onSendActivities(async (_ctx, activities, next) => {
+          for (const a of activities) a.from = { ...a.from, id: a.from?.id ?? '', name };
+          return next();
+        });
+      }
       await context.sendActivity(activity);
     });
   };

@@ -6,7 +6,7 @@
  * For Bot Framework channels the conversation reference is kept for those proactive messages.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { ActivityTypes, TurnContext, type Activity, type Middleware } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, TurnContext, type Activity, type Middleware } from 'botbuilder';
 import { CONVERSATION_KEY } from '../bot/handler.js';
 import type { Conversations } from '../handoff/conversations.js';
 import type { Transcript } from '../handoff/transcript.js';
@@ -36,7 +36,8 @@ export function transcriptRecorder(transcript: Transcript, conversations: Conver
         context.turnState.set(CONVERSATION_KEY, botFrameworkKey(activity.channelId, activity.conversation.id));
       }
       const key = context.turnState.get(CONVERSATION_KEY) as string;
-      const proactive = activity.type === ActivityTypes.Event && activity.name === 'continueConversation';
+      // CloudAdapter names the proactive turn ContinueConversation; our LogAdapter continueConversation.
+      const proactive = activity.type === ActivityTypes.Event && (activity.name === ActivityEventNames.ContinueConversation || activity.name === 'continueConversation');
       if (activity.type === ActivityTypes.Message && !context.turnState.get(ALREADY_RECORDED)) {
         try {
           await transcript.recordUser(key, {

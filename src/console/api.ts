@@ -8,7 +8,8 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { addDays, localDate, startOfLocalDay } from '../core/dates.js';
 import { OUTCOMES, type ConversationRecord } from '../core/record.js';
-import { TOPIC_IDS } from '../core/types.js';
+import { RISK_LEVELS, TOPIC_IDS } from '../core/types.js';
+import { CONVERSATION_STATES } from '../core/conversation.js';
 import type { FaqSet } from '../faq/schema.js';
 import { buildReport } from '../handoff/report.js';
 import type { Presence } from '../handoff/presence.js';
@@ -41,6 +42,18 @@ const period = z
   .object({ from: day, to: day })
   .refine((p) => p.from <= p.to, { message: 'must not be after to', path: ['from'] })
   .refine((p) => Date.parse(p.to) - Date.parse(p.from) <= 366 * 86_400_000, { message: 'at most 366 days', path: ['to'] });
+const historyQuery = z
+  .object({
+    from: day,
+    to: day,
+    state: z.enum(CONVERSATION_STATES).optional(),
+    risk: z.enum(RISK_LEVELS).optional(),
+    topic: z.enum(TOPIC_IDS).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+    q: z.string().max(100).optional(),
+    cursor: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((p) => p.from <= p.to, { message: 'must not be after to', path: ['from'] });
 const resolve = z.object({
   outcome: z.enum(OUTCOMES),
   referrals: z.array(z.object({ id: z.string().max(100), name: z.string().max(200), kind: z.string().max(50) })).max(10).optional(),
@@ -61,6 +74,8 @@ export interface ConsoleDeps {
   log: Logger;
   clock: () => number;
   route: Route;
+  /** How a slowed-down login waits (tests see the delays instead of waiting them out). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function agentOf(s: StaffSession): Agent {
@@ -95,6 +110,7 @@ export function mayRead(session: StaffSession, record: ConversationRecord): bool
 export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
   const { store, handoff, sessions, log, clock, route } = deps;
   const publicRoute = createPublicRouter(server, deps);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const audit = (actor: string, action: string, conversationId?: string, detail?: string) =>
     store.appendAudit({ at: clock(), actor, action, ...(conversationId ? { conversationId } : {}), ...(detail ? { detail } : {}) });
 
@@ -108,7 +124,7 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     const keys = [`user:${username}`, `addr:${address}`];
     // A progressive delay instead of a lockout: guessing gets slow, and the real user can still get in.
     const failed = Math.max(await failures(keys[0]!), Math.floor((await failures(keys[1]!)) / 3));
-    if (failed > FREE_FAILURES) await new Promise((r) => setTimeout(r, Math.min(DELAY_MAX_MS, DELAY_BASE_MS * 2 ** (failed - FREE_FAILURES - 1))));
+    if (failed > FREE_FAILURES) await sleep(Math.min(DELAY_MAX_MS, DELAY_BASE_MS * 2 ** (failed - FREE_FAILURES - 1)));
     const user = await store.getUser(username);
     // The same work whether or not the name exists: the time of the answer tells nothing.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
@@ -159,6 +175,29 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
   // Chats a person holds now: an agent sees her own, a supervisor every one.
   route('get', '/console/api/conversations/held', 'agent', async (_req, res, session) => {
     res.send(200, { items: (await handoff.held(agentOf(session))).map(summary) });
+  });
+
+  // Case history: past and present chats, searched; supervisors every chat, an agent those she held.
+  route('get', '/console/api/conversations', 'agent', async (req, res, session) => {
+    const today = localDate(clock(), deps.timeZone);
+    const query = historyQuery.safeParse({
+      from: queryParam(req, 'from') ?? addDays(today, -29),
+      to: queryParam(req, 'to') ?? today,
+      state: queryParam(req, 'state') || undefined,
+      risk: queryParam(req, 'risk') || undefined,
+      topic: queryParam(req, 'topic') || undefined,
+      outcome: queryParam(req, 'outcome') || undefined,
+      q: queryParam(req, 'q')?.trim() || undefined,
+      cursor: queryParam(req, 'cursor') || undefined,
+    });
+    if (!query.success) throw badInput(query.error, 'query');
+    const q = query.data;
+    const page = await handoff.history(
+      agentOf(session),
+      { from: startOfLocalDay(q.from, deps.timeZone), to: startOfLocalDay(addDays(q.to, 1), deps.timeZone), state: q.state, risk: q.risk, topic: q.topic, outcome: q.outcome, id: q.q },
+      q.cursor ?? 0,
+    );
+    res.send(200, { items: page.items.map(summary), next: page.next === null ? null : String(page.next) });
   });
 
   async function readable(req: Request, session: StaffSession): Promise<ConversationRecord> {

@@ -11,7 +11,6 @@ import type { Logger } from '../log.js';
 import type { LogEntry, QueueItem, Store } from '../store/store.js';
 import { ConversationConflictError, ConversationNotFoundError, type Conversations } from './conversations.js';
 import { publishEvent } from './events.js';
-import type { Presence } from './presence.js';
 import type { Transcript } from './transcript.js';
 
 export interface Agent {
@@ -30,6 +29,27 @@ export interface QueueView extends QueueItem {
 
 /** Sends an activity already in the transcript to her channel, where the channel is not the transcript itself. */
 export type Push = (record: ConversationRecord, activity: Record<string, unknown>) => Promise<void>;
+
+export interface HistoryFilter {
+  from: number;
+  to: number;
+  state?: string | undefined;
+  risk?: string | undefined;
+  topic?: string | undefined;
+  outcome?: string | undefined;
+  /** A conversation id, or its beginning. */
+  id?: string | undefined;
+}
+
+function matches(r: ConversationRecord, agent: Agent, f: HistoryFilter): boolean {
+  if (!agent.mayReassign && !r.heldBy.includes(agent.name)) return false;
+  if (f.state && r.state !== f.state) return false;
+  if (f.risk && r.risk !== f.risk) return false;
+  if (f.topic && r.topic !== f.topic) return false;
+  if (f.outcome && r.resolution?.outcome !== f.outcome) return false;
+  if (f.id && !r.id.startsWith(f.id)) return false;
+  return true;
+}
 
 export class ClaimConflictError extends Error {
   override name = 'ClaimConflictError';
@@ -50,7 +70,8 @@ export interface HandoffDeps {
   store: Store;
   conversations: Conversations;
   transcript: Transcript;
-  presence: Presence;
+  /** Whether a person can take a chat now. */
+  staffAvailable: () => Promise<boolean>;
   push: Push;
   log: Logger;
   clock: () => number;
@@ -73,6 +94,29 @@ export class Handoff {
   async held(agent: Agent): Promise<ConversationRecord[]> {
     const held = await this.deps.store.listHeld();
     return held.filter((r) => agent.mayReassign || r.assignee === agent.name).sort((a, b) => a.updatedAt - b.updatedAt);
+  }
+
+  /**
+   * Past and present chats of a period, newest first, filtered: a supervisor sees every chat, an agent those she
+   * held. `cursor` is where the previous page ended.
+   */
+  async history(agent: Agent, filter: HistoryFilter, cursor = 0, limit = 50): Promise<{ items: ConversationRecord[]; next: number | null }> {
+    const items: ConversationRecord[] = [];
+    let offset = cursor;
+    const page = 200;
+    // The store pages through the period; the filter is applied here, a page at a time, up to a bounded scan.
+    for (let scanned = 0; items.length < limit && scanned < 20_000; scanned += page) {
+      const batch = await this.deps.store.listConversations({ from: filter.from, to: filter.to, offset, limit: page });
+      for (const [i, r] of batch.entries()) {
+        if (matches(r, agent, filter)) items.push(r);
+        if (items.length === limit) {
+          return { items, next: offset + i + 1 };
+        }
+      }
+      offset += batch.length;
+      if (batch.length < page) return { items, next: null };
+    }
+    return { items, next: offset };
   }
 
   /** The messages of a chat, for staff (the caller audits the reading). */
@@ -191,7 +235,7 @@ export class Handoff {
   async tick(): Promise<void> {
     const now = this.deps.clock();
     if (!(await this.deps.store.markOnce(`tick:${Math.floor(now / TICK_MS)}`, Math.ceil((3 * TICK_MS) / 1000)))) return;
-    const staff = await this.deps.presence.available();
+    const staff = await this.deps.staffAvailable();
     for (const item of await this.queue()) {
       const record = await this.deps.conversations.get(item.conversationId);
       if (!record || record.state !== 'queued') continue;

@@ -28,7 +28,7 @@ async function exchange(a: TestAdapter, activity: Partial<Activity> | string): P
 }
 
 describe('the bot through the Bot Framework test adapter', () => {
-  it('welcomes a new user: a bot, what it does, private, the emergency numbers', async () => {
+  it('welcomes a new user once: a bot, what it does, who can read the chat, the emergency numbers', async () => {
     const a = adapter();
     const [welcome] = await exchange(a, {
       type: ActivityTypes.ConversationUpdate,
@@ -36,9 +36,16 @@ describe('the bot through the Bot Framework test adapter', () => {
       recipient: { id: 'bot', name: 'bot' },
     });
     expect(welcome?.text).toMatch(/机器人/);
-    expect(welcome?.text).toMatch(/保密/);
+    // Not "confidential" without its limits: staff can read it, and it is kept for a limited time.
+    expect(welcome?.text).toMatch(/工作人员.*可以看到/);
+    expect(welcome?.text).toMatch(/只保存一段时间/);
     expect(welcome?.text).toMatch(/110/);
     expect(welcome?.suggestedActions?.actions.length).toBeGreaterThan(3);
+    // A reconnect announces her again: no second welcome; and "hello" gets a short answer, not the welcome again.
+    expect(await exchange(a, { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'user', name: 'user' }], recipient: { id: 'bot', name: 'bot' } })).toEqual([]);
+    const [hello] = await exchange(a, '你好');
+    expect(hello?.text).not.toBe(welcome?.text);
+    expect(hello!.text!.length).toBeLessThan(welcome!.text!.length / 2);
   });
 
   it('answers a rights question with the article, the review date and follow-up buttons', async () => {
@@ -75,7 +82,8 @@ describe('the bot through the Bot Framework test adapter', () => {
     const replies = await exchange(adapter(), '他现在拿着刀在门口说要杀了我');
     expect(replies[0]?.text).toMatch(/110/);
     expect(replies[0]?.text).toMatch(/12110/);
-    expect(replies[0]?.text).toMatch(/工作人员/);
+    // With nobody online she is told so, honestly, after the steps.
+    expect(replies.slice(1).map((r) => r.text).join('\n')).toMatch(/没有工作人员在线/);
   });
 
   it('with staff online: queues the chat and stays silent on its own, except for a new emergency', async () => {
@@ -83,7 +91,7 @@ describe('the bot through the Bot Framework test adapter', () => {
     try {
       const a = adapter();
       const [queued] = await exchange(a, '转人工');
-      expect(queued?.text).toMatch(/请稍候/);
+      expect(queued?.text).toMatch(/工作人员（真人）/);
       expect(await exchange(a, '怎么申请保护令')).toEqual([]);
       const [urgent] = await exchange(a, '救命 他在打我');
       expect(urgent?.text).toMatch(/110/);
@@ -94,17 +102,18 @@ describe('the bot through the Bot Framework test adapter', () => {
     }
   });
 
-  it('with nobody online: says so honestly with 12338 and 110, and keeps answering', async () => {
+  it('with nobody online: queues the chat all the same, says so honestly with the hours, and offers a message and a safe contact', async () => {
     const a = adapter();
     const [none] = await exchange(a, '转人工');
     expect(none?.text).toMatch(/没有工作人员在线/);
+    expect(none?.text).toMatch(/周一至周五 08:30-17:30/);
     expect(none?.text).toMatch(/12338/);
-    const [threat] = await exchange(a, '他说如果我离婚就杀了我');
-    expect(threat?.text).toMatch(/12338/);
-    const answer = await exchange(a, '怎么申请保护令');
-    expect(answer[0]?.text).toMatch(/法院/);
-    // The conversation is in danger: the answer keeps the way to a person in view.
-    expect(answer.at(-1)?.text).toMatch(/12338/);
+    expect(none?.suggestedActions?.actions.map((x) => x.title)).toEqual(['给工作人员留言', '留下安全联系方式', '不要联系我']);
+    expect((await app.store.listQueue()).find((q) => q.item.conversationId === `test-${conversations}`)?.item.offline).toBe(true);
+    // Queued: the bot does not answer on its own; it says her words are kept for staff.
+    const [kept] = await exchange(a, '怎么申请保护令');
+    expect(kept?.text).toMatch(/保存/);
+    expect(kept?.text).not.toMatch(/法院/);
   });
 
   it('handles a picture, an empty message, emoji only and a 20,000-character message without an error', async () => {
@@ -115,7 +124,9 @@ describe('the bot through the Bot Framework test adapter', () => {
     const emoji = await exchange(adapter(), '😭😭😭');
     expect(emoji[0]?.text).toBeTruthy();
     const long = await exchange(adapter(), `${'我想问一下关于离婚的事情。'.repeat(1600)}他刚才掐我脖子`);
-    expect(long[0]?.text).toMatch(/110/);
+    // The danger at the very end of a very long message is seen and named, with the steps and 110.
+    expect(long[0]?.text).toMatch(/掐/);
+    expect(long.map((r) => r.text).join('\n')).toMatch(/110/);
   });
 
   it('ignores activities that are not messages', async () => {

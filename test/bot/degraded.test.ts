@@ -2,12 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { Dialogue, type DialogueDeps } from '../../src/bot/dialogue.js';
 import { loadFaq } from '../../src/faq/load.js';
+import { loadReplies } from '../../src/faq/replies.js';
 import { createLogger } from '../../src/log.js';
 import { screenConversation, screenMessage } from '../../src/safety/screen.js';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../src/app.js';
 
 const faq = loadFaq(resolve(PROJECT_ROOT, 'faq'));
+const words = loadReplies(resolve(PROJECT_ROOT, 'replies', 'bot.json'));
 const down = async (): Promise<never> => {
   throw new Error('connection refused');
 };
@@ -18,9 +20,11 @@ function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
     screenConversation,
     classify: down,
     faq: () => faq,
+    words,
+    staffedHours: () => 'mon-fri 08:30-17:30',
     minScore: 0.6,
     staffAvailable: async () => false,
-    conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => undefined },
+    conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => ({ state: 'bot' }), welcome: async () => true },
     log: createLogger('silent'),
     ...overrides,
   });
@@ -28,7 +32,7 @@ function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
 
 describe('when parts of the service fail', () => {
   it('still gives the emergency text with the store down', async () => {
-    const d = dialogue({ conversations: { load: down, save: down } });
+    const d = dialogue({ conversations: { load: down, save: down, welcome: down } });
     const r = await d.handle('c', '救命 他拿着刀');
     expect(r.action).toBe('emergency');
     expect(r.replies[0]!.text).toMatch(/110/);
@@ -44,7 +48,7 @@ describe('when parts of the service fail', () => {
   });
 
   it('keeps the emergency text when saving the turn fails', async () => {
-    const d = dialogue({ conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: down } });
+    const d = dialogue({ conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: down, welcome: down } });
     const r = await d.handle('c', '他在门外砸门');
     expect(r.replies[0]!.kind).toBe('emergency');
   });

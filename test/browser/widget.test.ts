@@ -63,11 +63,11 @@ describe.skipIf(!available)('the chat widget in a browser', () => {
   it('shows the emergency text first when she writes that she is in danger now', async () => {
     const { page } = await open();
     await send(page, '他现在拿着刀在门口');
-    const emergency = page.getByText('立刻拨打 110', { exact: false }).first();
+    const emergency = page.getByText('你现在可能有危险', { exact: false }).first();
     await emergency.waitFor();
     // Her message, then the emergency text as the very next thing the bot says.
     const texts = await page.locator('[role="list"] [role="listitem"], .webchat__basic-transcript__activity').allInnerTexts();
-    const hers = texts.findIndex((t) => t.includes('他现在拿着刀在门口'));
+    const hers = texts.findIndex((t) => t.includes("他现在拿着刀在门口"));
     expect(texts[hers + 1]).toMatch(/110/);
     await page.context().close();
   });
@@ -110,12 +110,14 @@ describe.skipIf(!available)('the chat widget in a browser', () => {
     try {
       const { page } = await open();
       await send(page, '转人工');
-      await page.getByText('请稍候', { exact: false }).first().waitFor();
+      await page.getByText('我正在请工作人员', { exact: false }).first().waitFor();
       const conversationId = (JSON.parse((await page.evaluate('sessionStorage.getItem("chat")')) as string) as { conversationId: string }).conversationId;
       await app.handoff.tick();
-      await page.getByText('排在第 1 位', { exact: false }).first().waitFor();
+      // Other chats of this file wait too (the chat in danger above, queued although nobody was online).
+      const place = (await app.handoff.queue()).find((q) => q.conversationId === conversationId)!.position;
+      await page.getByText(`排在第 ${place} 位`, { exact: false }).first().waitFor();
       await app.handoff.claim(conversationId, { name: 'li', displayName: '李老师' });
-      await page.getByText('工作人员「李老师」已加入对话', { exact: false }).first().waitFor();
+      await page.getByText('工作人员「李老师」（真人）已加入对话', { exact: false }).first().waitFor();
       await app.handoff.agentMessage(conversationId, { name: 'li', displayName: '李老师' }, '你好，我是李老师，你现在安全吗？');
       await page.getByText('你现在安全吗', { exact: false }).first().waitFor();
       await page.context().close();

@@ -2,13 +2,14 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { buildTestApp } from '../support/app.js';
+import { botFrameworkKey } from '../../src/channels/recorder.js';
 
 const CHANNEL = 'http://channel.test';
 let app: App;
 let base: string;
 
 beforeAll(async () => {
-  app = await buildTestApp({ ALLOWED_SERVICE_URLS: CHANNEL });
+  app = await buildTestApp({ ALLOWED_SERVICE_URLS: CHANNEL, BOT_ALLOW_UNAUTHENTICATED: 'true' });
   const { port } = await app.listen();
   base = `http://127.0.0.1:${port}`;
   // Only our own server may be called; any other outbound request fails the test.
@@ -57,7 +58,7 @@ describe('POST /api/messages', () => {
     await posted;
     expect(replies[0]?.text).toMatch(/court/);
     // The message and the reply are both in the transcript.
-    const log = await app.store.readMessages('conv-http');
+    const log = await app.transcript.read(botFrameworkKey('test', 'conv-http'));
     expect(log.map((e) => e.from)).toEqual(['user', 'bot']);
   });
 
@@ -68,7 +69,7 @@ describe('POST /api/messages', () => {
       body: JSON.stringify(activity('hello', 'http://evil.test', 'conv-evil')),
     });
     expect(res.status).toBe(403);
-    expect(await app.store.readMessages('conv-evil')).toEqual([]);
+    expect(await app.transcript.read(botFrameworkKey('test', 'conv-evil'))).toEqual([]);
   });
 
   it('refuses a body that is not an activity', async () => {

@@ -105,8 +105,8 @@ describe('Direct Line v3', () => {
   it('refuses a 64 KB activity and malformed JSON with 400, storing nothing', async () => {
     const s = await start();
     const before = (await app.store.readMessages(s.conversationId)).length;
-    expect((await post(s, message('字'.repeat(22_000)))).status).toBe(400);
-    expect((await post(s, { ...message('x'), pad: 'a'.repeat(64 * 1024) })).status).toBe(400);
+    expect((await post(s, message('字'.repeat(22_000)))).status).toBe(413);
+    expect((await post(s, { ...message('x'), pad: 'a'.repeat(64 * 1024) })).status).toBe(413);
     expect((await post(s, '{"type": "message", ')).status).toBe(400);
     expect((await post(s, { type: 'message' })).status).toBe(400);
     expect((await app.store.readMessages(s.conversationId)).length).toBe(before);

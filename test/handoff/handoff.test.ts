@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { BOT_ACCOUNT } from '../../src/channels/log-adapter.js';
-import { EVENTS_CHANNEL, type HotlineEvent } from '../../src/handoff/events.js';
+import { followEvents } from '../support/events.js';
 import { ClaimConflictError, NotAssigneeError } from '../../src/handoff/service.js';
 import { buildTestApp } from '../support/app.js';
 
 let app: App;
 let now = 1_800_000_000_000;
-const li = { name: 'li', displayName: '李老师' };
-const wang = { name: 'wang', displayName: '王老师' };
+const li = { name: 'li', displayName: '李老师', publicId: 'staff-li' };
+const wang = { name: 'wang', displayName: '王老师', publicId: 'staff-wang' };
 
 beforeAll(async () => {
   app = await buildTestApp({ QUEUE_TIMEOUT_MINUTES: '10' }, { staffAvailable: async () => true, clock: () => now });
@@ -18,14 +17,9 @@ afterAll(async () => {
 });
 
 let n = 0;
-/** One user turn on the Direct Line channel, stored first as the channel does. */
+/** One user turn on the Direct Line channel, recorded first as the channel does. */
 async function say(conversationId: string, text: string): Promise<void> {
-  const id = `m${++n}`;
-  await app.store.appendMessage(conversationId, { id, from: 'user', at: now, text });
-  await app.logAdapter.processActivity(
-    { type: 'message', id, text, channelId: 'directline', conversation: { id: conversationId } as never, from: { id: 'u', role: 'user' } as never, recipient: { ...BOT_ACCOUNT } },
-    (context) => app.bot.run(context),
-  );
+  await app.logAdapter.receive(app.bot, conversationId, { id: `m${++n}`, activity: { type: 'message', text, from: { id: 'u', role: 'user' } } });
 }
 
 async function botTexts(conversationId: string): Promise<string[]> {
@@ -67,8 +61,7 @@ describe('the live-agent queue', () => {
 
   it('tells her who joined (display name, never the login), relays both ways, and keeps the bot silent', async () => {
     await say('q-chat', '转人工');
-    const events: HotlineEvent[] = [];
-    const unsubscribe = await app.store.subscribe(EVENTS_CHANNEL, (e) => events.push(e as HotlineEvent));
+    const events = await followEvents(app.store);
     await app.handoff.claim('q-chat', li);
     expect((await botTexts('q-chat')).at(-1)).toMatch(/李老师/);
     // Channels that route to their own agents hear of it through the Bot Framework's handoff events.
@@ -76,14 +69,9 @@ describe('the live-agent queue', () => {
     expect(activities.some((a) => a?.name === 'handoff.initiate')).toBe(true);
     expect(activities.find((a) => a?.name === 'handoff.status')?.value).toEqual({ state: 'accepted' });
     expect((await botTexts('q-chat')).join('\n')).not.toMatch(/\bli\b/);
-    const userMessage = new Promise<void>((resolve) => {
-      void app.store.subscribe(EVENTS_CHANNEL, (e) => {
-        if ((e as HotlineEvent).type === 'message' && (e as { from: string }).from === 'user') resolve();
-      });
-    });
     const before = (await botTexts('q-chat')).length;
     await say('q-chat', '我现在不知道该怎么办');
-    await userMessage;
+    await events.next((e) => e.type === 'message' && e.from === 'user');
     expect((await botTexts('q-chat')).length).toBe(before);
     await app.handoff.agentMessage('q-chat', li, '我在，你现在安全吗？');
     const log = await app.store.readMessages('q-chat');
@@ -91,8 +79,8 @@ describe('the live-agent queue', () => {
     expect(last).toMatchObject({ from: 'agent', text: '我在，你现在安全吗？' });
     expect((last.activity as { from: { name: string } }).from.name).toBe('李老师');
     await expect(app.handoff.agentMessage('q-chat', wang, 'hello')).rejects.toThrow(NotAssigneeError);
-    await unsubscribe();
-    expect(events.some((e) => e.type === 'queue.changed')).toBe(true);
+    expect(events.seen.some((e) => e.type === 'queue.changed')).toBe(true);
+    await events.stop();
   });
 
   it('releases, transfers and resolves; after resolve the bot answers again and says so', async () => {
@@ -105,22 +93,19 @@ describe('the live-agent queue', () => {
     expect((await botTexts('q-chat')).at(-1)).toMatch(/自动助手/);
     await say('q-chat', '法律援助怎么申请');
     expect((await botTexts('q-chat')).join('\n')).toMatch(/12348/);
-    expect((await app.conversations.get('q-chat'))?.meta.outcome).toBe('referred_legal_aid');
+    expect((await app.conversations.get('q-chat'))?.resolution?.outcome).toBe('referred_legal_aid');
   });
 
   it('tells a waiting user her place, and past the timeout says so honestly and alerts a supervisor', async () => {
     await say('q-wait', '转人工');
     await app.handoff.tick();
     expect((await botTexts('q-wait')).at(-1)).toMatch(/排在第 \d+ 位/);
-    const alert = new Promise<HotlineEvent>((resolve) => {
-      void app.store.subscribe(EVENTS_CHANNEL, (e) => {
-        if ((e as HotlineEvent).type === 'supervisor.alert') resolve(e as HotlineEvent);
-      });
-    });
+    const events = await followEvents(app.store);
     now += 11 * 60_000;
     await app.handoff.tick();
     expect((await botTexts('q-wait')).join('\n')).toMatch(/12338/);
-    expect(await alert).toMatchObject({ reason: 'queue_timeout' });
+    expect(await events.next((e) => e.type === 'supervisor.alert')).toMatchObject({ reason: 'queue_timeout' });
+    await events.stop();
   });
 
   it('closes a conversation cleanly', async () => {

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, type App } from '../../src/app.js';
-import { EVENTS_CHANNEL, type HotlineEvent } from '../../src/handoff/events.js';
+import { followEvents } from '../support/events.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { buildTestApp } from '../support/app.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
@@ -57,21 +57,17 @@ describe.skipIf(!available)('instances sharing one Redis', () => {
       const s = await startChat(baseA);
       await post(baseA, s, '转人工', 'c1');
       expect((await b.handoff.queue()).map((q) => q.conversationId)).toContain(s.conversationId);
-      await b.handoff.claim(s.conversationId, { name: 'li', displayName: '李老师' });
+      await b.handoff.claim(s.conversationId, { name: 'li', displayName: '李老师', publicId: 'staff-li' });
 
-      let received: (e: HotlineEvent) => void = () => undefined;
-      const seen = new Promise<HotlineEvent>((resolve) => (received = resolve));
-      // Subscribed before she writes, as a console is.
-      await b.store.subscribe(EVENTS_CHANNEL, (e) => {
-        const event = e as HotlineEvent;
-        if (event.type === 'message' && event.conversationId === s.conversationId && event.from === 'user') received(event);
-      });
+      // Following before she writes, as a console is.
+      const events = await followEvents(b.store);
       await post(baseA, s, '我在家里很害怕', 'c2');
-      const event = await seen;
+      const event = await events.next((e) => e.type === 'message' && e.conversationId === s.conversationId && e.from === 'user');
+      await events.stop();
       if (event.type !== 'message') throw new Error('expected a message event');
       expect((await b.store.readMessages(s.conversationId, event.seq - 1, 1))[0]?.text).toBe('我在家里很害怕');
 
-      await b.handoff.agentMessage(s.conversationId, { name: 'li', displayName: '李老师' }, '我在这里，你现在安全吗？');
+      await b.handoff.agentMessage(s.conversationId, { name: 'li', displayName: '李老师', publicId: 'staff-li' }, '我在这里，你现在安全吗？');
       const shown = await texts(baseA, s);
       expect(shown).toContain('我在这里，你现在安全吗？');
       expect(shown.some((t) => t.includes('李老师'))).toBe(true);

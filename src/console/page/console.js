@@ -62,7 +62,7 @@
   }
 
   function loadHeld() {
-    return api('GET', '/conversations').then(function (data) {
+    return api('GET', '/conversations/held').then(function (data) {
       var body = $('held').querySelector('tbody');
       body.textContent = '';
       data.items.forEach(function (item) {
