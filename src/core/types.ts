@@ -31,6 +31,13 @@ export const TOPIC_IDS = [
   'federation.services',
   'report.others',
   'economic.control',
+  'sexual.violence',
+  'criminal.prosecution',
+  'self_defence',
+  'pregnancy',
+  'children.taken',
+  'online_abuse',
+  'elderly_disabled',
   'out_of_scope',
 ] as const;
 export type TopicId = (typeof TOPIC_IDS)[number];
