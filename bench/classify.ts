@@ -7,7 +7,8 @@ import { LOCALES, type Locale } from '../src/core/types.js';
 import { createLogger } from '../src/log.js';
 import { loadCorpus, type Corpus } from '../src/nlu/corpus.js';
 import { IntentModel } from '../src/nlu/model.js';
-import { screenConversation, screenMessage } from '../src/safety/screen.js';
+import { screenConversation } from '../src/safety/screen.js';
+import { serviceScreener } from '../test/support/screener.js';
 import { row, summarize, timeEach } from './stats.js';
 
 function sample(corpus: Corpus, perLocale: number): { text: string; locale: Locale }[] {
@@ -39,7 +40,7 @@ export async function benchClassify(): Promise<void> {
 
   const inputs = sample(corpus, 500);
   const ours = await timeEach(inputs, async ({ text }) => {
-    const risk = screenConversation([screenMessage(text)]);
+    const risk = screenConversation([serviceScreener().screenMessage(text)]);
     const c = await model.classify(text);
     return decide({ risk: risk.level, intent: c.intent, score: c.score, minScore: 0.6, previousWasMiss: false });
   });

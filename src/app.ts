@@ -1,13 +1,13 @@
 /** Wiring only: builds every part and plugs them together. `main.ts`, the CLI and the tests build it. */
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import restify, { type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { Config } from './config.js';
+import { PROJECT_ROOT } from './paths.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
-import { screenConversation, screenMessage } from './safety/screen.js';
+import { loadRiskModel, Screener } from './safety/screener.js';
 import { loadCorpus, type Corpus } from './nlu/corpus.js';
 import { IntentModel } from './nlu/model.js';
 import { loadFaq } from './faq/load.js';
@@ -40,7 +40,7 @@ import { mountSetup, prepareFirstRun } from './console/setup.js';
 import { ConsoleEvents } from './console/events.js';
 import { mountUsersApi } from './console/users-api.js';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export { PROJECT_ROOT };
 
 export interface BuildOptions {
   log?: Logger;
@@ -67,6 +67,7 @@ export interface App {
   catalog: FaqCatalog;
   model: IntentModel;
   conversations: Conversations;
+  screener: Screener;
   transcript: Transcript;
   presence: Presence;
   handoff: Handoff;
@@ -111,14 +112,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })();
   modelReady.catch((err: unknown) => log.error({ err }, 'intent model failed to load'));
 
+  // The risk model is built at install; without it the rules screen alone, and the log says so.
+  const risk = loadRiskModel(PROJECT_ROOT, resolve(PROJECT_ROOT, '.cache', 'risk'));
+  if (risk.problem) log.warn({ problem: risk.problem }, 'risk model not loaded: screening with the rules alone');
+  const screener = new Screener(risk.model);
   const words = loadReplies(resolve(PROJECT_ROOT, 'replies', 'bot.json'));
   const conversations = new Conversations(store, clock, (now) => nextStaffed(now, config.staffedHours, config.timeZone));
   const transcript = new Transcript({ store, clock, log });
   const presence = new Presence(store);
   const staffAvailable = options.staffAvailable ?? (() => presence.available());
   const dialogue = new Dialogue({
-    screenMessage,
-    screenConversation,
+    screenMessage: (text, opts) => screener.screenMessage(text, opts),
+    screenConversation: (turns) => screener.screenConversation(turns),
     classify: (text, locale) => model.classify(text, locale),
     faq,
     words,
@@ -191,6 +196,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     catalog,
     model,
     conversations,
+    screener,
     transcript,
     presence,
     handoff,

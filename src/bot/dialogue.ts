@@ -53,7 +53,8 @@ export interface TurnResult {
 
 /** The parts the dialogue needs, each of which may fail except screening. */
 export interface DialogueDeps {
-  screenMessage(text: string): Screening;
+  /** `inDanger`: the chat was high or imminent before this message ("I'm in the bathroom" then means hiding). */
+  screenMessage(text: string, options?: { inDanger?: boolean }): Screening;
   screenConversation(turns: readonly Screening[]): Screening;
   classify(text: string, locale: Locale): Promise<Classification>;
   faq(): FaqSet;
@@ -137,7 +138,6 @@ export class Dialogue {
   /** Handles one user message. Never throws: a failure becomes an honest reply with the emergency numbers. */
   async handle(conversationId: string, rawText: string, hint?: Locale): Promise<TurnResult> {
     const text = rawText ?? '';
-    const screening = this.safeScreen(text);
     let view: ConversationView | undefined;
     try {
       view = await this.deps.conversations.load(conversationId);
@@ -145,6 +145,8 @@ export class Dialogue {
       this.deps.log.error({ err, conversationId }, 'conversation state unavailable');
     }
     const previous = view?.memory;
+    const before = previous?.screenings.length ? this.safeConversationRisk(previous.screenings, { level: 'none', signals: [] }).level : 'none';
+    const screening = this.safeScreen(text, riskRank(before) >= riskRank('high'));
     const locale = WORDLIKE.test(text) ? detectLocale(text, previous?.locale ?? hint) : (previous?.locale ?? hint ?? 'zh');
     const turns = [...(previous?.screenings ?? []), screening].slice(-MEMORY_TURNS);
     const risk = this.safeConversationRisk(turns, screening);
@@ -456,9 +458,9 @@ export class Dialogue {
     return { action: risk.level === 'high' ? 'handoff' : 'offer_human', locale, screening, risk, replies };
   }
 
-  safeScreen(text: string): Screening {
+  safeScreen(text: string, inDanger = false): Screening {
     try {
-      return this.deps.screenMessage(text);
+      return this.deps.screenMessage(text, { inDanger });
     } catch (err) {
       // The screener is written never to throw; if it ever does, treat the message as one a person must see.
       this.deps.log.error({ err }, 'screening failed');

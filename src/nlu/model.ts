@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { Classification, Locale } from '../core/types.js';
 import type { Logger } from '../log.js';
 import { IntentClassifier } from './classifier.js';
+import { COMPILED } from '../paths.js';
 import type { Corpus } from './corpus.js';
 
 /** Bump when the tokenizer or training settings change, so that old cached models are not reused. */
@@ -34,10 +35,13 @@ import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.module, worker
 /** Trains in a worker thread so that the event loop keeps answering while it runs. */
 export function trainInWorker(corpus: Corpus): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOT, {
-      eval: true,
-      workerData: { corpus, tsx: import.meta.resolve('tsx/esm/api'), module: new URL('./train-worker.ts', import.meta.url).href },
-    });
+    // Compiled, the worker is plain JavaScript; from source it goes through tsx.
+    const worker = COMPILED
+      ? new Worker(new URL('./train-worker.js', import.meta.url), { workerData: { corpus } })
+      : new Worker(WORKER_BOOT, {
+          eval: true,
+          workerData: { corpus, tsx: import.meta.resolve('tsx/esm/api'), module: new URL('./train-worker.ts', import.meta.url).href },
+        });
     worker.once('message', (model: string) => {
       resolve(model);
       void worker.terminate();

@@ -4,7 +4,7 @@ import { Dialogue, type DialogueDeps } from '../../src/bot/dialogue.js';
 import { loadFaq } from '../../src/faq/load.js';
 import { loadReplies } from '../../src/faq/replies.js';
 import { createLogger } from '../../src/log.js';
-import { screenConversation, screenMessage } from '../../src/safety/screen.js';
+import { serviceScreener } from '../support/screener.js';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../src/app.js';
 
@@ -16,8 +16,8 @@ const down = async (): Promise<never> => {
 
 function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
   return new Dialogue({
-    screenMessage,
-    screenConversation,
+    screenMessage: (t, o) => serviceScreener().screenMessage(t, o),
+    screenConversation: (turns) => serviceScreener().screenConversation(turns),
     classify: down,
     faq: () => faq,
     words,

@@ -69,7 +69,7 @@ describe('cli faq check', () => {
   it('passes on the repository data', () => {
     const run = cli(['faq', 'check']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/28 answers/);
+    expect(run.stdout).toMatch(/35 answers/);
   });
 
   it('fails naming the file and the field at fault', () => {

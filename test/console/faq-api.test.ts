@@ -69,7 +69,7 @@ describe('the FAQ editor API', () => {
     const res = await call(boss, 'GET', '/faq');
     const body = (await res.json()) as { reviewMonths: number; items: { intent: string; zh: { title: string }; en: { title: string }; lastReviewed: string; reviewer: string; overdue: boolean; version: number }[] };
     expect(body.reviewMonths).toBe(6);
-    expect(body.items).toHaveLength(28);
+    expect(body.items).toHaveLength(35);
     const legal = body.items.find((i) => i.intent === 'legal_aid')!;
     expect(legal).toMatchObject({ zh: { title: '法律援助' }, en: { title: 'Legal aid' }, reviewer: expect.any(String), version: 0, overdue: false });
   });

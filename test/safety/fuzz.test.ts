@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RISK_LEVELS } from '../../src/core/types.js';
-import { screenConversation, screenMessage } from '../../src/safety/screen.js';
+import { screenConversation } from '../../src/safety/screen.js';
+import { serviceScreener } from '../support/screener.js';
+
+const screenMessage = (text: string) => serviceScreener().screenMessage(text);
 
 function prng(seed: number): () => number {
   // mulberry32: small, fast, deterministic.

@@ -1,80 +1,92 @@
-import { describe, expect, it } from 'vitest';
-import { SIGNAL_LABELS, screenConversation, screenMessage } from '../../src/safety/screen.js';
-import { LEXICON_FILES, loadLexicon } from '../../src/safety/lexicon.js';
-import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+/** Screening one message and a conversation, as the service does it (rules and model), and the data files' checks. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FILES, loadConcepts, loadRules, SIGNAL_LABELS, TAXONOMY } from '../../src/safety/lexicon.js';
+import { screenConversation, screenRules } from '../../src/safety/screen.js';
+import { Screener } from '../../src/safety/screener.js';
+import { serviceScreener } from '../support/screener.js';
 
-const level = (t: string) => screenMessage(t).level;
+const screener = serviceScreener();
+const level = (t: string) => screener.screenMessage(t).level;
 
 describe('screening one message', () => {
   it('finds danger now in both languages and their variants', () => {
-    for (const t of ['他拿着刀要杀我', '他拿著刀', '救 命', '救.命', '他🔪', 'he has a knife', "he's got a knfe", 'HE IS CHOKING ME', 'ｈｅｌｐ', '他有knife', '我躲在厕所里']) {
+    for (const t of ['救命 他拿着刀要杀我', '他拿著刀追我', '救 命', '他🔪', 'he has a knife to my throat right now', 'HE IS CHOKING ME', 'help me hes breaking the door', '我躲在厕所里 他在外面砸门', '他把我锁在屋里 手机快没电了']) {
       expect(level(t), t).toBe('imminent');
     }
   });
 
   it('reports why, as stable codes with readable labels', () => {
-    const { signals } = screenMessage('他现在拿着刀在门口');
-    expect(signals[0]).toBe('weapon_now');
+    const { signals } = screener.screenMessage('他现在拿着刀在门口');
+    expect(signals.length).toBeGreaterThan(0);
     for (const s of signals) expect(SIGNAL_LABELS[s], s).toBeDefined();
   });
 
   it('ranks lethality factors high and disclosed abuse elevated', () => {
     expect(level('他以前掐过我的脖子')).toBe('high');
     expect(level('he threatened to kill me if i leave')).toBe('high');
-    expect(level('他控制我的工资卡')).toBe('elevated');
-    expect(level('he hit me last week')).toBe('elevated');
+    expect(level('他控制我的工资卡，一分钱都不给我')).toBe('elevated');
+    expect(level('he slapped me last month')).toBe('elevated');
   });
 
   it('keeps an attack in the past from counting as now', () => {
-    expect(level('去年他掐着我的脖子')).toBe('high');
-    expect(level('he choked me years ago')).toBe('high');
+    expect(level('去年他掐着我的脖子直到我晕过去')).toBe('high');
+    expect(level('he choked me until i passed out, years ago')).toBe('high');
   });
 
-  it('knows idioms, negation, fiction and plain questions are not danger', () => {
-    for (const t of ['累死了', '笑死我了', '气死我了', '他从来没打过我', 'he never hit me', 'my boss will kill me', 'this traffic is killing me', '电影里男主拿刀杀人', '怎么申请保护令', 'how do i get a protection order']) {
+  it('knows idioms, negation, games and plain questions are not danger', () => {
+    for (const t of ['累死了', '笑死我了', '他从来没打过我', 'he has never hit me', 'my boss will kill me if this report is late', '狼人杀我第一晚就被刀了', '怎么申请保护令', 'how do i get a protection order']) {
       expect(level(t), t).toBe('none');
     }
   });
 
-  it('caps a general question about the law at elevated', () => {
-    expect(screenMessage('what happens if someone threatens to kill their wife?')).toEqual({ level: 'elevated', signals: ['threat_to_kill', 'general_question'] });
+  it('screens someone else in danger now like her own danger, and says it is about someone else', () => {
+    const neighbour = screener.screenMessage('邻居家老公正在打老婆，一直在惨叫');
+    expect(neighbour.level).toBe('imminent');
+    expect(screener.screenMessage('my sister is being beaten by her husband right now').level).toBe('imminent');
   });
+});
 
-  it('screens a friend in danger now like her own danger', () => {
-    expect(level('邻居家正在打老婆，一直在惨叫')).toBe('imminent');
-    expect(level('my sister is being attacked by her husband right now')).toBe('imminent');
-  });
-
-  it('raises several elevated signals, or one with an escalation word, to high', () => {
-    expect(screenMessage('他越来越狠了，天天打我')).toMatchObject({ level: 'high', signals: expect.arrayContaining(['escalation']) });
+describe('the rules alone (when the model cannot load)', () => {
+  it('still give imminent for danger now, and never throw', () => {
+    const rulesOnly = new Screener();
+    for (const t of ['救命', '他拿着刀要杀我', 'he is choking me']) expect(rulesOnly.screenMessage(t).level, t).toBe('imminent');
+    expect(screenRules('\ud800'.repeat(10)).level).toBe('none');
   });
 });
 
 describe('screening a conversation', () => {
   it('takes the highest level of the recent turns', () => {
-    expect(screenConversation([screenMessage('你好'), screenMessage('他拿着刀'), screenMessage('谢谢')]).level).toBe('imminent');
+    expect(screenConversation([screener.screenMessage('你好'), screener.screenMessage('他拿着刀要杀我'), screener.screenMessage('谢谢')]).level).toBe('imminent');
   });
 
-  it('rises when distinct signals add up over turns', () => {
-    const turns = [screenMessage('他总是骂我'), screenMessage('他把我的工资卡收走了'), screenMessage('他不让我回娘家')];
-    expect(turns.map((t) => t.level)).toEqual(['elevated', 'elevated', 'elevated']);
-    expect(screenConversation(turns)).toMatchObject({ level: 'high', signals: expect.arrayContaining(['escalation_over_turns']) });
+  it('reads "I am in the bathroom" as hiding once the chat was in danger, and not before', () => {
+    expect(screener.screenMessage('我在厕所里').level).not.toBe('imminent');
+    expect(screener.screenMessage('我在厕所里', { inDanger: true }).level).toBe('imminent');
   });
 
   it('lets an imminent moment that has passed count as high', () => {
-    const turns = [screenMessage('救命'), ...['谢谢', '保护令怎么申请', '多久下来'].map(screenMessage)];
+    const turns = [screener.screenMessage('救命'), ...['谢谢', '保护令怎么申请', '多久下来'].map((t) => screener.screenMessage(t))];
     expect(screenConversation(turns).level).toBe('high');
   });
 });
 
-describe('the lexicon files', () => {
+describe('the screening data files', () => {
+  it('name every code in the taxonomy, with words for staff in both languages', () => {
+    for (const [code, t] of Object.entries(TAXONOMY)) expect([code, t.zh.length > 0, t.en.length > 0]).toEqual([code, true, true]);
+  });
+
   it('refuse a bad file with the file and field in the error', () => {
-    const data = JSON.parse(readFileSync(LEXICON_FILES.zh, 'utf8')) as { rules: { level: string }[] };
-    data.rules[2]!.level = 'severe';
-    const file = join(mkdtempSync(join(tmpdir(), 'lex-')), 'lexicon.zh.json');
-    writeFileSync(file, JSON.stringify(data));
-    expect(() => loadLexicon(file)).toThrow(/lexicon\.zh\.json: rules\.2\.level/);
+    const dir = mkdtempSync(join(tmpdir(), 'lex-'));
+    const rules = JSON.parse(readFileSync(FILES.rules, 'utf8')) as { rules: { codes: { default: string } }[] };
+    rules.rules[2]!.codes.default = 'no_such_signal';
+    writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
+    expect(() => loadRules(join(dir, 'rules.json'), TAXONOMY)).toThrow(/rules\.json: rules\.2\.codes\.default: no_such_signal is not in the taxonomy/);
+    const concepts = JSON.parse(readFileSync(FILES.zh, 'utf8')) as { window: unknown };
+    concepts.window = 'wide';
+    writeFileSync(join(dir, 'concepts.zh.json'), JSON.stringify(concepts));
+    expect(() => loadConcepts(join(dir, 'concepts.zh.json'), new Set())).toThrow(/concepts\.zh\.json: window: /);
   });
 });
