@@ -21,6 +21,9 @@ import { Presence } from './handoff/presence.js';
 import { Handoff, TICK_MS } from './handoff/service.js';
 import { Transcript } from './handoff/transcript.js';
 import { ClientInfo } from './http/request.js';
+import { metricsListener, mountMetrics, observeRequests } from './http/metrics.js';
+import { Metrics } from './metrics.js';
+import { countFailures } from './store/counted.js';
 import { createPush } from './channels/deliver.js';
 import { Dialogue } from './bot/dialogue.js';
 import { HotlineBot, type TurnObserver } from './bot/handler.js';
@@ -76,6 +79,7 @@ export interface App {
   cloudAdapter: CloudAdapter;
   logAdapter: LogAdapter;
   server: Server;
+  metrics: Metrics;
   /** Resolves when the intent model is live. */
   modelReady: Promise<void>;
   /** `setupUrl`: the one-time link for the first admin, when the memory store has no account yet. */
@@ -89,11 +93,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Data files are validated before anything starts: a bad file stops start-up with its name and field.
   const seedFaq = loadFaq(options.faqDir ?? resolve(PROJECT_ROOT, 'faq'));
   const corpus = loadCorpus(options.intentsDir ?? resolve(PROJECT_ROOT, 'intents'));
-  const store =
+  // The queue gauge is read at scrape time from the store built just below.
+  const metrics = new Metrics(async () => (await store.listQueue()).map((q) => q.item));
+  const store: Store = countFailures(
     options.store ??
-    createStore(config, { onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') });
+      createStore(config, { onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') }),
+    () => metrics.storeErrors.inc(),
+  );
 
-  const model = new IntentModel({ cacheDir: resolve(PROJECT_ROOT, config.nluCacheDir), log, inline: options.trainInline });
+  const model = new IntentModel({ cacheDir: resolve(PROJECT_ROOT, config.nluCacheDir), log, inline: options.trainInline, onSwap: () => metrics.modelSwaps.inc() });
   // Answers swap at once when an admin publishes; the model retrains off the request path and swaps when ready.
   let faqSet = seedFaq;
   const faq = () => faqSet;
@@ -133,7 +141,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     conversations,
     log,
   });
-  const bot = new HotlineBot(dialogue, options.observer);
+  const bot = new HotlineBot(dialogue, (conversationId, result) => {
+    metrics.turns.inc({ action: result.action });
+    metrics.screenings.inc({ level: result.screening.level });
+    options.observer?.(conversationId, result);
+  });
   const recorder = transcriptRecorder(transcript, conversations, log);
   const cloudAdapter = createCloudAdapter(config.bot, log, [recorder]);
   const logAdapter = new LogAdapter({ transcript, log, clock });
@@ -148,11 +160,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
     queueTimeoutMinutes: config.queueTimeoutMinutes,
     words,
+    observe: {
+      claimed: (waitMs) => {
+        metrics.claims.inc();
+        metrics.waits.observe(waitMs / 1000);
+      },
+    },
   });
   const client = new ClientInfo(config.trustedProxies);
   let ticker: NodeJS.Timeout | undefined;
+  let metricsServer: import('node:http').Server | undefined;
 
   const server = restify.createServer({ name: 'hotline-bot', handleUncaughtExceptions: false });
+  observeRequests(server, metrics);
+  mountMetrics(server, metrics, config.metrics.token);
   mountHealth(server, { ping: () => store.ping(), modelReady: () => model.ready });
   mountBotEndpoint(server, { adapter: cloudAdapter, bot, config: config.bot, log });
   const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlSeconds, clock);
@@ -205,9 +226,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     cloudAdapter,
     logAdapter,
     server,
+    metrics,
     modelReady,
     listen: async () => {
       await consoleEvents.start();
+      if (config.metrics.port !== undefined) metricsServer = await metricsListener(metrics, config.metrics.port);
       const setupToken = config.shared ? undefined : await prepareFirstRun(store);
       return new Promise((resolveListen, reject) => {
         server.once('error', reject);
@@ -227,6 +250,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (ticker) clearInterval(ticker);
       await consoleEvents.stop();
       await catalog.stop();
+      metricsServer?.close();
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();
     },

@@ -77,6 +77,8 @@ export interface HandoffDeps {
   clock: () => number;
   queueTimeoutMinutes: number;
   words: Words;
+  /** Told of each claim and how long the chat waited (metrics). */
+  observe?: { claimed(waitMs: number): void };
 }
 
 export class Handoff {
@@ -135,6 +137,7 @@ export class Handoff {
       }
       throw err;
     }
+    this.deps.observe?.claimed(Math.max(0, this.deps.clock() - (record.waitingSince ?? record.updatedAt)));
     await this.changed(conversationId);
     await this.status(record, 'accepted');
     await this.tell(record, `joined:${conversationId}:${record.version}`, this.deps.words('handoff.joined', record.locale, { name: agent.displayName }));

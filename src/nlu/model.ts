@@ -69,6 +69,8 @@ export interface IntentModelOptions {
   log: Logger;
   /** Train in this thread instead of a worker (the CLI, which has nothing else to do meanwhile). */
   inline?: boolean;
+  /** Told when a model is swapped in. */
+  onSwap?: () => void;
 }
 
 export class IntentModel {
@@ -105,6 +107,7 @@ export class IntentModel {
     if (generation === this.latest) {
       this.current = classifier;
       this.currentHash = hash;
+      this.options.onSwap?.();
     }
   }
 
