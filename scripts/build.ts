@@ -1,10 +1,10 @@
 /**
- * The build after TypeScript (`npm run build`, which `npm install` and `npm ci` run through `prepare`): the page
- * and data files beside the compiled code, then both models, so that the service never trains at start. A model
- * already built for the same data is kept.
+ * The build after TypeScript (`npm run build`, which `npm install` and `npm ci` run through `prepare`): both models,
+ * so that the service never trains at start. A model already built for the same data is kept. (Pages and data
+ * tables are read from src/ by the compiled code too.)
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { pino } from 'pino';
 import { loadCorpus } from '../src/nlu/corpus.js';
 import { IntentModel } from '../src/nlu/model.js';
@@ -13,27 +13,9 @@ import { buildRiskModel } from '../src/safety/build.js';
 import { serialize } from '../src/safety/model.js';
 import { riskModelFile, riskModelHash } from '../src/safety/screener.js';
 
-const ASSETS = new Set(['.json', '.html', '.css', '.js', '.svg']);
 const say = (line: string) => process.stdout.write(`build: ${line}\n`);
 
-function copyAssets(from: string, to: string): number {
-  let n = 0;
-  for (const name of readdirSync(from)) {
-    const source = join(from, name);
-    if (statSync(source).isDirectory()) n += copyAssets(source, join(to, name));
-    else if (ASSETS.has(extname(name))) {
-      mkdirSync(to, { recursive: true });
-      cpSync(source, join(to, name));
-      n++;
-    }
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
-  const dist = join(PROJECT_ROOT, 'dist', 'src');
-  say(`${copyAssets(join(PROJECT_ROOT, 'src'), dist)} page and data files copied to ${relative(PROJECT_ROOT, dist)}`);
-
   const cache = join(PROJECT_ROOT, '.cache');
   const riskFile = riskModelFile(join(cache, 'risk'), riskModelHash(PROJECT_ROOT));
   if (existsSync(riskFile)) say(`risk model up to date (${relative(PROJECT_ROOT, riskFile)})`);

@@ -76,7 +76,8 @@ export interface App {
   handoff: Handoff;
   dialogue: Dialogue;
   bot: HotlineBot;
-  cloudAdapter: CloudAdapter;
+  /** Only when /api/messages is open (a Bot Framework registration, or the development setting). */
+  cloudAdapter: CloudAdapter | undefined;
   logAdapter: LogAdapter;
   server: Server;
   metrics: Metrics;
@@ -97,7 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const metrics = new Metrics(async () => (await store.listQueue()).map((q) => q.item));
   const store: Store = countFailures(
     options.store ??
-      createStore(config, { onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') }),
+      (await createStore(config, { onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') })),
     () => metrics.storeErrors.inc(),
   );
 
@@ -147,7 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options.observer?.(conversationId, result);
   });
   const recorder = transcriptRecorder(transcript, conversations, log);
-  const cloudAdapter = createCloudAdapter(config.bot, log, [recorder]);
+  const cloudAdapter = await createCloudAdapter(config.bot, log, [recorder]);
   const logAdapter = new LogAdapter({ transcript, log, clock });
   logAdapter.use(recorder);
   const handoff = new Handoff({

@@ -136,7 +136,7 @@ async function faqExport(dir: string | undefined): Promise<number> {
     );
     return 2;
   }
-  const store = createStore(config);
+  const store = await createStore(config);
   try {
     const catalog = new FaqCatalog({
       history: store,
@@ -180,7 +180,7 @@ async function userAdd(args: string[]): Promise<number> {
     password = line;
     break;
   }
-  const store = createStore(config);
+  const store = await createStore(config);
   try {
     const user = await addUser(store, { name, role: role as Role, password });
     process.stdout.write(`created ${user.name} (${user.role})\n`);

@@ -16,3 +16,8 @@ function findRoot(from: string): string {
 export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 /** Runs as compiled JavaScript (dist/), not through tsx. */
 export const COMPILED = import.meta.url.endsWith('.js');
+
+/** A file of the source tree (pages, data tables): read from src/ whether the code runs from src/ or dist/src/. */
+export function sourceFile(...parts: string[]): string {
+  return join(PROJECT_ROOT, 'src', ...parts);
+}

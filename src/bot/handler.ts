@@ -1,5 +1,6 @@
 /** The Bot Framework face of the dialogue: activities in, activities out. */
-import { ActionTypes, ActivityHandler, EventFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { ActionTypes, ActivityHandler, ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder-core';
 import type { Locale } from '../core/types.js';
 import type { Dialogue, Reply, TurnResult } from './dialogue.js';
 
@@ -62,7 +63,7 @@ export class HotlineBot extends ActivityHandler {
     if (result.escalated) {
       // The Bot Framework's handoff event, for channels that route chats to their own agents. No risk level or
       // signal goes with it: this activity reaches her device.
-      await context.sendActivity(EventFactory.createHandoffInitiation(context, { queue: 'hotline-staff' }));
+      await context.sendActivity(handoffInitiation(context, { queue: 'hotline-staff' }));
     }
     this.observer?.(conversationId, result);
   }
@@ -70,4 +71,27 @@ export class HotlineBot extends ActivityHandler {
 
 function keyOf(context: TurnContext): string {
   return (context.turnState.get(CONVERSATION_KEY) as string | undefined) ?? context.activity.conversation.id;
+}
+
+/**
+ * The Bot Framework's `handoff.initiate` event, as botbuilder's EventFactory makes it (written here so that the
+ * service does not load the whole botbuilder package for it).
+ */
+function handoffInitiation(context: TurnContext, value: unknown): Partial<Activity> {
+  const { activity } = context;
+  return {
+    type: ActivityTypes.Event,
+    name: 'handoff.initiate',
+    value,
+    id: randomUUID(),
+    timestamp: new Date(),
+    conversation: activity.conversation,
+    from: activity.from,
+    relatesTo: TurnContext.getConversationReference(activity) as Activity['relatesTo'],
+    replyToId: activity.id,
+    serviceUrl: activity.serviceUrl,
+    channelId: activity.channelId,
+    attachments: [],
+    entities: [],
+  };
 }

@@ -3,7 +3,8 @@
  * is authenticated by the Bot Framework's tokens; without one the endpoint is closed, unless a development
  * setting opens it to an allow-list of serviceUrls (never with NODE_ENV=production).
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler, type Middleware, type Activity, type TurnContext } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
+import type { Activity, ActivityHandler, Middleware, TurnContext } from 'botbuilder-core';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../config.js';
 import { readJson } from '../http/body.js';
@@ -14,7 +15,14 @@ import type { Logger } from '../log.js';
 /** Bot Framework activities are small; a 20,000-character message in Chinese is about 60 KB. */
 const MAX_BODY_BYTES = 256 * 1024;
 
-export function createCloudAdapter(config: Config['bot'], log: Logger, middleware: Middleware[]): CloudAdapter {
+/**
+ * CloudAdapter, loaded only when the endpoint is open (a Bot Framework registration, or the development setting):
+ * the Bot Framework connector is a large part of the start-up time, and a service without Azure channels never
+ * needs it.
+ */
+export async function createCloudAdapter(config: Config['bot'], log: Logger, middleware: Middleware[]): Promise<CloudAdapter | undefined> {
+  if (!config.appId && !config.allowUnauthenticated) return undefined;
+  const { CloudAdapter, ConfigurationBotFrameworkAuthentication } = await import('botbuilder');
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.appId,
     MicrosoftAppPassword: config.appPassword,
@@ -36,12 +44,12 @@ export function serviceUrlAllowed(serviceUrl: unknown, allowed: readonly string[
   return allowed.some((a) => a.replace(/\/+$/, '') === normalized);
 }
 
-export function mountBotEndpoint(server: Server, deps: { adapter: CloudAdapter; bot: ActivityHandler; config: Config['bot']; log: Logger }): void {
+export function mountBotEndpoint(server: Server, deps: { adapter: CloudAdapter | undefined; bot: ActivityHandler; config: Config['bot']; log: Logger }): void {
   const { adapter, bot, config, log } = deps;
   server.post('/api/messages', async (req: Request, res: Response) => {
     securityHeaders(res, API_CSP);
     try {
-      if (!config.appId && !config.allowUnauthenticated) {
+      if (!adapter) {
         req.resume();
         throw new HttpError(403, 'this endpoint needs a Bot Framework registration (MICROSOFT_APP_ID)');
       }

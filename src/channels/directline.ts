@@ -5,7 +5,7 @@
  * it, she still gets the emergency text, screened for her message, in the refusal.
  */
 import { randomUUID } from 'node:crypto';
-import type { ActivityHandler } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder-core';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';

@@ -4,7 +4,7 @@
  * this and CloudAdapter.
  */
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ActivityHandler, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ActivityHandler, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
 import { CONVERSATION_KEY } from '../bot/handler.js';
 import { BOT_FROM } from '../handoff/service.js';
 import type { Transcript } from '../handoff/transcript.js';

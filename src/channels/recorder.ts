@@ -6,7 +6,7 @@
  * For Bot Framework channels the conversation reference is kept for those proactive messages.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { ActivityEventNames, ActivityTypes, TurnContext, type Activity, type Middleware } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, TurnContext, type Activity, type Middleware } from 'botbuilder-core';
 import { CONVERSATION_KEY } from '../bot/handler.js';
 import type { Conversations } from '../handoff/conversations.js';
 import type { Transcript } from '../handoff/transcript.js';

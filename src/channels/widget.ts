@@ -2,12 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Server } from 'restify';
 import { securityHeaders } from '../http/headers.js';
+import { sourceFile } from '../paths.js';
 import { staticFiles } from '../http/static-files.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const webchatDist = resolve(dirname(createRequire(import.meta.url).resolve('botframework-webchat')), '..', 'dist');
 
 /**
@@ -33,7 +32,7 @@ function escapeAttr(value: string): string {
 }
 
 export function mountWidget(server: Server, options: { quickExitUrl: string }): void {
-  const widgetDir = join(here, 'widget');
+  const widgetDir = sourceFile('channels', 'widget');
   const page = readFileSync(join(widgetDir, 'index.html'), 'utf8').replaceAll('{{EXIT_URL}}', escapeAttr(options.quickExitUrl));
   const js = 'application/javascript; charset=utf-8';
   const files = staticFiles({

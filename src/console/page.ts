@@ -1,12 +1,12 @@
 /** `GET /console`: the staff console page and its static files, under a CSP that allows no inline script. */
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
 import type { Server } from 'restify';
 import { securityHeaders } from '../http/headers.js';
+import { sourceFile } from '../paths.js';
 import { staticFiles, type StaticFile } from '../http/static-files.js';
 
-const here = join(dirname(fileURLToPath(import.meta.url)), 'page');
+const here = sourceFile('console', 'page');
 export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const TYPES: Record<string, string> = { '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };

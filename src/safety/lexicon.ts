@@ -3,7 +3,7 @@
  * the rules that combine concepts into signals, and per language the concepts (word lists), negations, idioms
  * and the traditional-to-simplified table. All data; this file only reads and compiles it.
  */
-import { fileURLToPath } from 'node:url';
+import { sourceFile } from '../paths.js';
 import { z } from 'zod';
 import { RISK_LEVELS, type RiskLevel } from '../core/types.js';
 import { DataFileError, parseDataFile, readJsonFile } from '../data-file.js';
@@ -86,9 +86,7 @@ export interface Lexicon {
   idioms: string[];
 }
 
-function dataFile(name: string): string {
-  return fileURLToPath(new URL(name, import.meta.url));
-}
+const dataFile = (name: string) => sourceFile('safety', name);
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -145,11 +143,11 @@ export function loadRules(file: string, taxonomy: Taxonomy): Rule[] {
 }
 
 export const FILES = {
-  taxonomy: dataFile('./taxonomy.json'),
-  rules: dataFile('./rules.json'),
-  zh: dataFile('./concepts.zh.json'),
-  en: dataFile('./concepts.en.json'),
-  emoji: dataFile('./emoji.json'),
+  taxonomy: dataFile('taxonomy.json'),
+  rules: dataFile('rules.json'),
+  zh: dataFile('concepts.zh.json'),
+  en: dataFile('concepts.en.json'),
+  emoji: dataFile('emoji.json'),
 };
 
 export const TAXONOMY: Taxonomy = parseDataFile(FILES.taxonomy, taxonomySchema, readJsonFile(FILES.taxonomy)).signals;

@@ -70,7 +70,7 @@ describe('the live-agent queue', () => {
     expect(activities.find((a) => a?.name === 'handoff.status')?.value).toEqual({ state: 'accepted' });
     expect((await botTexts('q-chat')).join('\n')).not.toMatch(/\bli\b/);
     const before = (await botTexts('q-chat')).length;
-    await say('q-chat', '我现在不知道该怎么办');
+    await say('q-chat', '我想先跟你说说我家里的情况');
     await events.next((e) => e.type === 'message' && e.from === 'user');
     expect((await botTexts('q-chat')).length).toBe(before);
     await app.handoff.agentMessage('q-chat', li, '我在，你现在安全吗？');

@@ -18,7 +18,7 @@ const here = (f: string) => resolve(PROJECT_ROOT, 'test/safety', f);
 
 const TARGETS = { imminentAtLeastHigh: 100, imminentExact: 95, severeAtLeastHigh: 97, harmlessHigh: 2, harmlessElevated: 5 };
 /** What set A holds today (a point or so below its measured figures); raise these as screening improves. */
-const FLOORS_A = { imminentAtLeastHigh: 0, imminentExact: 0, severeAtLeastHigh: 0, harmlessHigh: 100, harmlessElevated: 100 };
+const FLOORS_A = { imminentAtLeastHigh: 98, imminentExact: 97, severeAtLeastHigh: 97, harmlessHigh: 6, harmlessElevated: 7 };
 
 function screenDialogTurn(text: string, previous: ReturnType<typeof screener.screenMessage>[]) {
   const inDanger = previous.length > 0 && riskRank(screener.screenConversation(previous).level) >= riskRank('high');
