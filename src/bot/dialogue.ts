@@ -74,6 +74,8 @@ export interface DialogueDeps {
     ): Promise<{ state: string }>;
     /** Marks the conversation as welcomed; false when it was already. */
     welcome(conversationId: string, locale: Locale): Promise<boolean>;
+    /** Remembers the language she chose. */
+    relocalize(conversationId: string, locale: Locale): Promise<unknown>;
   };
   log: Logger;
 }
@@ -120,6 +122,16 @@ export class Dialogue {
       this.deps.log.error({ err, conversationId }, 'conversation state unavailable');
     }
     return { kind: 'welcome', text: this.w('welcome', locale), buttons: this.menuButtons(locale) };
+  }
+
+  /** She switched language: remembered for the rest of the chat, and a short greeting with the topic buttons in it. */
+  async relocalize(conversationId: string, locale: Locale): Promise<Reply> {
+    try {
+      await this.deps.conversations.relocalize(conversationId, locale);
+    } catch (err) {
+      this.deps.log.error({ err, conversationId }, 'conversation state unavailable');
+    }
+    return { kind: 'welcome', text: this.w('relocalized', locale), buttons: this.menuButtons(locale) };
   }
 
   unreadable(locale: Locale): Reply {

@@ -47,6 +47,15 @@ export class HotlineBot extends ActivityHandler {
       await this.onUserMessage(context);
       await next();
     });
+    // The page says she switched language: the bot greets her again in it, with the topic buttons in it.
+    this.onEvent(async (context, next) => {
+      const { activity } = context;
+      if (activity.name === 'setLocale' && typeof activity.value === 'string') {
+        const locale = localeHint({ locale: activity.value });
+        if (locale) await context.sendActivity(toActivity(await this.dialogue.relocalize(keyOf(context), locale)));
+      }
+      await next();
+    });
   }
 
   private async onUserMessage(context: TurnContext): Promise<void> {

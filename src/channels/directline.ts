@@ -32,7 +32,8 @@ const CLIENT_MESSAGES_PER_MINUTE = 120;
 const PAGE = 200;
 
 const incomingActivity = z.object({
-  type: z.enum(['message', 'typing'], { error: 'only message and typing activities are accepted' }),
+  type: z.enum(['message', 'typing', 'event'], { error: 'only message, typing and event activities are accepted' }),
+  name: z.string().max(50).optional(),
   text: z.string().max(MAX_TEXT_CHARS, `text longer than ${MAX_TEXT_CHARS} characters`).optional(),
   locale: z.string().max(20).optional(),
   from: z.object({ id: z.string().min(1).max(200), name: z.string().max(200).optional() }),
@@ -186,6 +187,15 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     if (body.type === 'typing') {
       await deps.transcript.typing(conversationId, 'user').catch(() => false);
       res.send(200, { id: `typing-${randomUUID()}` });
+      return;
+    }
+    if (body.type === 'event') {
+      // Not her words, so not in the transcript: the page tells the bot that she switched language.
+      if (body.name === 'setLocale' && typeof body.value === 'string') {
+        const event = { type: 'event', name: 'setLocale', value: body.value.slice(0, 20), id: randomUUID(), channelId: LOG_CHANNEL_ID, serviceUrl: 'urn:hotline:directline', conversation: { id: conversationId }, from: { id: body.from.id, role: 'user' }, recipient: { ...BOT_ACCOUNT } };
+        await adapter.processActivity(event as never, (context) => bot.run(context));
+      }
+      res.send(200, { id: `event-${randomUUID()}` });
       return;
     }
     const text = body.text ?? '';

@@ -133,6 +133,13 @@ export class Conversations {
 
   // --- the dialogue's view of a conversation ---
 
+  /** She chose a language: the bot answers in it from now on (until she writes in the other). */
+  async relocalize(id: string, locale: DialogueMemory['locale']): Promise<ConversationRecord> {
+    return this.mutate(id, (current) => ({
+      next: { ...current, locale, memory: current.memory ? { ...current.memory, locale } : { locale, screenings: [], lastWasMiss: false, turns: 0, emergencyGiven: [], named: [], welcomed: true } },
+    }));
+  }
+
   /** Marks the conversation as welcomed; false when it was already (the welcome is said once). */
   async welcome(id: string, locale: DialogueMemory['locale']): Promise<boolean> {
     let first = false;

@@ -24,7 +24,7 @@ function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
     staffedHours: () => 'mon-fri 08:30-17:30',
     minScore: 0.6,
     staffAvailable: async () => false,
-    conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => ({ state: 'bot' }), welcome: async () => true },
+    conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => ({ state: 'bot' }), welcome: async () => true, relocalize: async () => undefined },
     log: createLogger('silent'),
     ...overrides,
   });
@@ -32,7 +32,7 @@ function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
 
 describe('when parts of the service fail', () => {
   it('still gives the emergency text with the store down', async () => {
-    const d = dialogue({ conversations: { load: down, save: down, welcome: down } });
+    const d = dialogue({ conversations: { load: down, save: down, welcome: down, relocalize: down } });
     const r = await d.handle('c', '救命 他拿着刀');
     expect(r.action).toBe('emergency');
     expect(r.replies[0]!.text).toMatch(/110/);
@@ -48,7 +48,7 @@ describe('when parts of the service fail', () => {
   });
 
   it('keeps the emergency text when saving the turn fails', async () => {
-    const d = dialogue({ conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: down, welcome: down } });
+    const d = dialogue({ conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: down, welcome: down, relocalize: down } });
     const r = await d.handle('c', '他在门外砸门');
     expect(r.replies[0]!.kind).toBe('emergency');
   });
