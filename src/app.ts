@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
-import type { Store } from './store/store.js';
+import { DAY_MS, type Store } from './store/store.js';
 import { loadRiskModel, Screener } from './safety/screener.js';
 import { loadCorpus, type Corpus } from './nlu/corpus.js';
 import { IntentModel } from './nlu/model.js';
@@ -42,6 +42,9 @@ import { Sessions } from './console/sessions.js';
 import { mountSetup, prepareFirstRun } from './console/setup.js';
 import { ConsoleEvents } from './console/events.js';
 import { mountUsersApi } from './console/users-api.js';
+import { mountCaseworkApi } from './console/casework-api.js';
+import { mountTwoFactor } from './console/two-factor.js';
+import { loadReferrals, referralListSchema, snippetListSchema, VersionedList } from './faq/directory.js';
 
 export { PROJECT_ROOT };
 
@@ -192,11 +195,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
   });
   mountWidget(server, { quickExitUrl: config.quickExitUrl });
-  const sessions = new Sessions(store, { secureCookie: config.cookieSecure, client, clock });
+  const sessions = new Sessions(store, { secureCookie: config.cookieSecure, client, clock, require2fa: config.require2fa });
   const consoleEvents = new ConsoleEvents(store);
   const route = createRouter(server, { sessions, presence, client, log });
   const publicRoute = createPublicRouter(server, { client, log });
   mountConsoleApi(server, { store, handoff, presence, sessions, events: consoleEvents, client, faq, timeZone: config.timeZone, log, clock, route, sleep: options.sleep });
+  const referralSeed = loadReferrals(resolve(PROJECT_ROOT, 'referrals', 'example.json'));
+  mountCaseworkApi({
+    store,
+    handoff,
+    referrals: new VersionedList(store, 'directory:referrals', referralListSchema, referralSeed.entries),
+    referralsExample: referralSeed.example,
+    snippets: new VersionedList(store, 'directory:snippets', snippetListSchema, []),
+    faq,
+    retentionDays: config.retentionDays,
+    clock,
+    route,
+  });
+  mountTwoFactor(route, { store, clock });
   mountUsersApi(route, publicRoute, { store, clock, changed: (user) => publishEvent(store, { type: 'account.changed', user }) });
   mountFaqApi(route, {
     catalog,
@@ -237,7 +253,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           // Waiting users hear their place in the queue; long waits alert a supervisor. Once across instances.
-          ticker = setInterval(() => void handoff.tick().catch((err: unknown) => log.error({ err }, 'queue tick failed')), TICK_MS);
+          ticker = setInterval(() => {
+            void handoff.tick().catch((err: unknown) => log.error({ err }, 'queue tick failed'));
+            void handoff.callbacksDue(clock() - config.retentionDays * DAY_MS).catch((err: unknown) => log.error({ err }, 'callback check failed'));
+          }, TICK_MS);
           ticker.unref();
           const address = server.address();
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -15,7 +15,7 @@ import { createLogger } from './log.js';
 import { loadCorpus } from './nlu/corpus.js';
 import { MemoryStore } from './store/memory.js';
 import { createStore } from './store/index.js';
-import { AccountError, addUser, ROLES, type Role } from './console/accounts.js';
+import { AccountError, addUser, createResetLink, ROLES, setDisabled, type Role } from './console/accounts.js';
 import type { TurnResult } from './bot/dialogue.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
@@ -23,7 +23,9 @@ const USAGE = `usage: npm run --silent cli -- <command>
   converse                 JSON lines {"id"?, "locale"?, "turns": [...]} -> {"id", "actions"} each
   faq check [DIR]          validate DIR/faq and DIR/intents (default: the project's); exits non-zero naming the file and field
   faq export DIR           write the published FAQ (from the store of REDIS_URL) to DIR/faq and DIR/intents
-  user add NAME --role R   create a staff account (agent, supervisor, admin); password on stdin`;
+  user add NAME --role R   create a staff account (agent, supervisor, admin); password on stdin
+  user disable NAME        end the account's sessions at once and refuse its logins (enable NAME undoes it)
+  user reset NAME          print a one-time link (valid a day) through which NAME sets a new password`;
 
 const id = z.union([z.string(), z.number()]).optional();
 const classifyLine = z.object({ id, text: z.string(), locale: z.enum(LOCALES).optional() });
@@ -196,11 +198,55 @@ async function userAdd(args: string[]): Promise<number> {
   }
 }
 
+/** The shared store the service uses, or why this command cannot reach one. */
+async function sharedStore(): Promise<Awaited<ReturnType<typeof createStore>> | undefined> {
+  const config = loadConfig();
+  if (!config.shared) {
+    process.stderr.write(
+      'Without REDIS_URL the service keeps accounts in its own memory, which this command cannot reach: use the console (用户 tab).\n' +
+        'For real use set REDIS_URL (and TOKEN_SECRET) for the service and for this command.\n',
+    );
+    return undefined;
+  }
+  return createStore(config);
+}
+
+async function userChange(action: 'disable' | 'enable' | 'reset', name: string | undefined): Promise<number> {
+  if (!name) {
+    process.stderr.write(`usage: npm run cli -- user ${action} NAME\n`);
+    return 2;
+  }
+  const store = await sharedStore();
+  if (!store) return 2;
+  try {
+    if (action === 'reset') {
+      if (!(await store.getUser(name))) throw new AccountError(`no staff member named ${name}`);
+      const url = await createResetLink(store, name);
+      await store.appendAudit({ at: Date.now(), actor: 'command line', action: 'reset_link', detail: name });
+      process.stdout.write(`one-time link for ${name} (valid 24 hours, once): <service address>${url}\n`);
+    } else {
+      await setDisabled(store, name, action === 'disable', Date.now());
+      await store.appendAudit({ at: Date.now(), actor: 'command line', action: `${action}_user`, detail: name });
+      process.stdout.write(`${name} ${action}d${action === 'disable' ? '; every session of the account has ended' : ''}\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof AccountError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
 async function run(args: string[]): Promise<number> {
   const [command, sub] = args;
   switch (command) {
     case 'user':
       if (sub === 'add') return userAdd(args.slice(2));
+      if (sub === 'disable' || sub === 'enable' || sub === 'reset') return userChange(sub, args[2]);
       break;
     case 'classify':
       await classify();

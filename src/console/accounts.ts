@@ -1,5 +1,5 @@
 /** Staff accounts: created from the command line, the first-run setup link or by an admin; no default user, no default password. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Role, type User } from '../core/record.js';
 import type { Store } from '../store/store.js';
@@ -40,4 +40,23 @@ export async function addUser(store: Store, input: { name: string; role: Role; p
   };
   await store.putUser(user);
   return user;
+}
+
+/** A one-time link for a new password (valid a day, once): shown to an admin, who passes it on by a safe way. */
+export const RESET_SECONDS = 24 * 3600;
+export const resetKey = (token: string) => `reset:${createHash('sha256').update(token).digest('hex')}`;
+
+export async function createResetLink(store: Store, name: string): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  await store.putSession(resetKey(token), { name }, RESET_SECONDS);
+  return `/console#reset=${token}`;
+}
+
+/** Disabling (or a role change, or a reset) ends every session of the account at once. */
+export async function setDisabled(store: Store, name: string, disabled: boolean, now: number): Promise<User> {
+  const user = await store.getUser(name);
+  if (!user) throw new AccountError(`no staff member named ${name}`);
+  const next: User = disabled ? { ...user, disabled: true, sessionsValidFrom: now } : { ...user, disabled: false };
+  await store.putUser(next);
+  return next;
 }

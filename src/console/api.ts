@@ -11,7 +11,7 @@ import { OUTCOMES, type ConversationRecord } from '../core/record.js';
 import { RISK_LEVELS, TOPIC_IDS } from '../core/types.js';
 import { CONVERSATION_STATES } from '../core/conversation.js';
 import type { FaqSet } from '../faq/schema.js';
-import { buildReport } from '../handoff/report.js';
+import { buildReport, reportCsv } from '../handoff/report.js';
 import type { Presence } from '../handoff/presence.js';
 import type { Agent, Handoff } from '../handoff/service.js';
 import { badInput, HttpError } from '../http/errors.js';
@@ -24,6 +24,7 @@ import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password
 import { body, createPublicRouter, createRouter, RANK, type Route } from './routes.js';
 import type { Sessions, StaffSession } from './sessions.js';
 import { newPublicId } from './accounts.js';
+import { codeValid } from './two-factor.js';
 
 /** Failed logins in this window slow the next attempts down, for the account and for the address. */
 const LOGIN_WINDOW_SECONDS = 15 * 60;
@@ -119,7 +120,7 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
   }
 
   publicRoute('post', '/console/api/session', async (req, res) => {
-    const { username, password } = await body(req, login);
+    const { username, password, otp } = await body(req, login);
     const address = deps.client.address(req);
     const keys = [`user:${username}`, `addr:${address}`];
     // A progressive delay instead of a lockout: guessing gets slow, and the real user can still get in.
@@ -127,7 +128,9 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     if (failed > FREE_FAILURES) await sleep(Math.min(DELAY_MAX_MS, DELAY_BASE_MS * 2 ** (failed - FREE_FAILURES - 1)));
     const user = await store.getUser(username);
     // The same work whether or not the name exists: the time of the answer tells nothing.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    if (passwordOk && user?.totpSecret && !otp) throw new HttpError(401, 'the code from your authenticator app is needed', { twoFactor: 'code' });
+    const ok = passwordOk && (!user?.totpSecret || codeValid(user.name, user.totpSecret, otp));
     if (!ok || !user || user.disabled) {
       // Only failures count; the window starts again with each one.
       await Promise.all(keys.map(async (k) => store.putSession(`login-failures:${k}`, (await failures(k)) + 1, LOGIN_WINDOW_SECONDS)));
@@ -143,12 +146,12 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     const session = await sessions.create(req, res, current);
     await deps.presence.mark();
     await audit(user.name, 'login');
-    res.send(200, { user: { name: user.name, displayName: user.displayName, role: user.role }, csrfToken: session.csrfToken });
+    res.send(200, { user: { name: user.name, displayName: user.displayName, role: user.role, twoFactor: Boolean(user.totpSecret) }, csrfToken: session.csrfToken, setupTwoFactor: session.needsTwoFactor });
   });
 
   // Who is logged in: the page uses it to come back after a reload without a new login.
   route('get', '/console/api/session', 'agent', async (_req, res, session) => {
-    res.send(200, { user: { name: session.user.name, displayName: session.user.displayName, role: session.user.role }, csrfToken: session.csrfToken });
+    res.send(200, { user: { name: session.user.name, displayName: session.user.displayName, role: session.user.role }, csrfToken: session.csrfToken, setupTwoFactor: session.needsTwoFactor });
   });
 
   route('del', '/console/api/session', 'agent', async (req, res) => {
@@ -289,21 +292,27 @@ export function mountConsoleApi(server: Server, deps: ConsoleDeps): void {
     await deps.events.open(req, res, async () => (await sessions.get(req)) !== undefined);
   });
 
-  // Canned replies: the current FAQ answers, in both languages, for the agent to adapt.
-  route('get', '/console/api/canned', 'agent', async (_req, res) => {
-    res.send(200, { items: Object.values(deps.faq()).filter((e) => e.intent !== 'out_of_scope').map((e) => ({ topic: e.intent, zh: e.zh, en: e.en })) });
-  });
-
   // The supervisors' dashboard for a period of calendar days (inclusive), in the hotline's time zone.
-  route('get', '/console/api/dashboard', 'supervisor', async (req, res) => {
+  async function periodReport(req: Request) {
     const today = localDate(clock(), deps.timeZone);
     const query = period.safeParse({ from: queryParam(req, 'from') ?? addDays(today, -6), to: queryParam(req, 'to') ?? today });
     if (!query.success) throw badInput(query.error, 'period');
     const { from, to } = query.data;
     const start = startOfLocalDay(from, deps.timeZone);
     const end = startOfLocalDay(addDays(to, 1), deps.timeZone);
-    const report = buildReport(await store.listStats(start, end), (await handoff.queue()), start, end, clock());
+    return { report: buildReport(await store.listStats(start, end), await handoff.queue(), start, end, clock()), from, to };
+  }
+
+  route('get', '/console/api/dashboard', 'supervisor', async (req, res) => {
+    const { report, from, to } = await periodReport(req);
     res.send(200, { ...report, fromDate: from, toDate: to, timeZone: deps.timeZone });
+  });
+
+  // The same figures as a CSV file: codes and counts only, no text of any chat.
+  route('get', '/console/api/dashboard.csv', 'supervisor', async (req, res) => {
+    const { report, from, to } = await periodReport(req);
+    res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="hotline-${from}-${to}.csv"` });
+    res.end(reportCsv(report, from, to));
   });
 
   route('get', '/console/api/audit', 'supervisor', async (_req, res) => {

@@ -18,6 +18,8 @@ import { Sessions, type StaffSession } from './sessions.js';
 
 export const RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
 const MAX_BODY = 64 * 1024;
+/** What a session that must first set up two-factor authentication may reach. */
+const TWO_FACTOR_SETUP = /^\/console\/api\/(?:session|me\/2fa(?:\/confirm)?)$/;
 
 /** Reads and validates a JSON body; a bad one is a 400 naming the field. */
 export function body<T>(req: Request, schema: z.ZodType<T>, limit = MAX_BODY): Promise<T> {
@@ -73,6 +75,7 @@ export function createRouter(server: Server, { sessions, presence, client, log }
         if (!session) throw new HttpError(401, 'log in first');
         if (method !== 'get' && !Sessions.csrfValid(req, session)) throw new HttpError(403, 'missing or wrong X-CSRF-Token');
         if (RANK[session.user.role] < RANK[role]) throw new HttpError(403, `needs the ${role} role`);
+        if (session.needsTwoFactor && !TWO_FACTOR_SETUP.test(path)) throw new HttpError(403, 'set up two-factor authentication first', { twoFactor: 'setup' });
         await presence.mark();
         await handler(req, res, session);
       } catch (err) {

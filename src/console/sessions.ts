@@ -16,6 +16,8 @@ export interface StaffSession {
   user: { name: string; displayName: string; role: Role; publicId: string };
   csrfToken: string;
   createdAt: number;
+  /** REQUIRE_2FA and a supervisor or admin without it: the session may only set it up. */
+  needsTwoFactor?: boolean;
 }
 
 function cookieValue(req: Request, name: string): string | undefined {
@@ -31,7 +33,7 @@ function cookieValue(req: Request, name: string): string | undefined {
 export class Sessions {
   constructor(
     private readonly store: Store,
-    private readonly options: { secureCookie: boolean; client: ClientInfo; clock: () => number },
+    private readonly options: { secureCookie: boolean; client: ClientInfo; clock: () => number; require2fa?: boolean },
   ) {}
 
   /** Secure cookies when configured, and whenever the request came over HTTPS. */
@@ -45,6 +47,7 @@ export class Sessions {
       user: { name: user.name, displayName: user.displayName, role: user.role, publicId: user.publicId ?? '' },
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: this.options.clock(),
+      needsTwoFactor: Boolean(this.options.require2fa && user.role !== 'agent' && !user.totpSecret),
     };
     await this.store.putSession(`console:${id}`, session, IDLE_SECONDS);
     res.header('Set-Cookie', `${COOKIE}=${id}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${ABSOLUTE_SECONDS}${this.secure(req)}`);
@@ -68,6 +71,7 @@ export class Sessions {
     }
     session.user.displayName = user.displayName;
     session.user.publicId = user.publicId ?? '';
+    session.needsTwoFactor = Boolean(this.options.require2fa && user.role !== 'agent' && !user.totpSecret);
     await this.store.putSession(`console:${id}`, session, Math.min(IDLE_SECONDS, Math.ceil(ABSOLUTE_SECONDS - age)));
     return session;
   }

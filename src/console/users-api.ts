@@ -2,22 +2,19 @@
  * Staff accounts in the console (admins): list, add, disable and enable, change a role, and a one-time password
  * reset link. Disabling, a role change and a reset end the account's sessions at once.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type User } from '../core/record.js';
 import { HttpError } from '../http/errors.js';
 import type { Store } from '../store/store.js';
-import { AccountError, addUser } from './accounts.js';
+import { AccountError, addUser, createResetLink, RESET_SECONDS, resetKey } from './accounts.js';
 import { hashPassword, weakPassword } from './passwords.js';
 import { body, type PublicRoute, type Route } from './routes.js';
 
-const RESET_SECONDS = 24 * 3600;
 
 const newUser = z.object({ name: z.string(), displayName: z.string().max(64).optional(), role: z.enum(ROLES), password: z.string().max(1024) });
 const roleBody = z.object({ role: z.enum(ROLES) });
 const resetBody = z.object({ token: z.string().min(1).max(200), password: z.string().max(1024) });
 
-const resetKey = (token: string) => `reset:${createHash('sha256').update(token).digest('hex')}`;
 
 export function userView(u: User) {
   return { name: u.name, displayName: u.displayName, role: u.role, createdAt: u.createdAt, disabled: u.disabled ?? false, twoFactor: Boolean(u.totpSecret) };
@@ -83,10 +80,9 @@ export function mountUsersApi(route: Route, publicRoute: PublicRoute, { store, c
   // A one-time link for a new password: shown once to the admin, who passes it on by a safe way.
   route('post', '/console/api/users/:name/reset', 'admin', async (req, res, session) => {
     const user = await existing(req.params.name);
-    const token = randomBytes(24).toString('base64url');
-    await store.putSession(resetKey(token), { name: user.name }, RESET_SECONDS);
+    const url = await createResetLink(store, user.name);
     await audit(session.user.name, 'reset_link', user.name);
-    res.send(201, { url: `/console#reset=${token}`, expiresInSeconds: RESET_SECONDS });
+    res.send(201, { url, expiresInSeconds: RESET_SECONDS });
   });
 
   publicRoute('post', '/console/api/reset', async (req, res) => {

@@ -50,6 +50,8 @@ export const dialogueMemorySchema = z.object({
   stepsAt: z.number().int().optional(),
   safeAskedAt: z.number().int().optional(),
   savedToldAt: z.number().int().optional(),
+  /** The turn on which each short emergency follow-up was last said (none is repeated word for word within three turns). */
+  followAt: z.record(z.string(), z.number().int()).optional(),
   /** She was welcomed (the welcome is said once). */
   welcomed: z.boolean().default(false),
   /** The bot asked her something and reads her next message as the answer. */
@@ -70,6 +72,8 @@ export const resolutionSchema = z.object({
 });
 export type Resolution = z.infer<typeof resolutionSchema>;
 
+export const CALLBACK_RESULTS = ['reached', 'not_reached', 'not_safe', 'cancelled'] as const;
+
 /**
  * A request to be contacted: left by her while nobody was online, or agreed with staff at resolve. The free text
  * lives here, in the record, and expires with it; reports hold only that a callback existed and its state.
@@ -89,7 +93,7 @@ export const callbackSchema = z.object({
   state: z.enum(['open', 'done']),
   doneAt: z.number().optional(),
   doneBy: z.string().optional(),
-  result: z.enum(['reached', 'not_reached', 'not_safe', 'cancelled']).optional(),
+  result: z.enum(CALLBACK_RESULTS).optional(),
 });
 export type Callback = z.infer<typeof callbackSchema>;
 /** A change to the callback request she is leaving (nobody online). */
@@ -121,6 +125,8 @@ export const conversationRecordSchema = z.object({
   memory: dialogueMemorySchema.optional(),
   notes: z.array(noteSchema).default([]),
   resolution: resolutionSchema.optional(),
+  /** Partners staff sent her in this chat (the resolve records them in the outcome). */
+  referralsSent: z.array(referralRefSchema).default([]),
   callback: callbackSchema.optional(),
   /** Her last place in the queue that she was told, and when. */
   toldPosition: z.object({ position: z.number(), at: z.number() }).optional(),
@@ -128,7 +134,7 @@ export const conversationRecordSchema = z.object({
 export type ConversationRecord = z.infer<typeof conversationRecordSchema>;
 
 export function newConversation(id: string, channel: Channel, now: number, locale: z.infer<typeof dialogueMemorySchema>['locale'] = 'zh'): ConversationRecord {
-  return { id, version: 0, channel, state: 'bot', locale, risk: 'none', signals: [], heldBy: [], createdAt: now, updatedAt: now, queuedOffline: false, notes: [] };
+  return { id, version: 0, channel, state: 'bot', locale, risk: 'none', signals: [], heldBy: [], createdAt: now, updatedAt: now, queuedOffline: false, notes: [], referralsSent: [] };
 }
 
 export const userSchema = z.object({

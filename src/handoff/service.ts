@@ -65,6 +65,8 @@ export const BOT_FROM = { id: 'hotline-bot', name: 'Hotline assistant', role: 'b
 const POSITION_EVERY_MS = 30_000;
 /** The queue timer runs once per this period across all instances. */
 export const TICK_MS = 10_000;
+/** Due callbacks are looked for this often. */
+const CALLBACKS_EVERY_MS = 5 * 60_000;
 
 export interface HandoffDeps {
   store: Store;
@@ -168,7 +170,7 @@ export class Handoff {
     const record = await this.deps.conversations.move(conversationId, { type: 'resolve' }, {
       guard: (r) => this.mustHold(r, agent),
       update: (r) => {
-        r.resolution = { outcome, at: now, by: agent.name, referrals: extra.referrals ?? [] };
+        r.resolution = { outcome, at: now, by: agent.name, referrals: extra.referrals ?? r.referralsSent };
         if (extra.callback) {
           r.callback = { kind: 'safe_callback', requestedAt: now, ...extra.callback, doNotContact: false, state: 'open' };
         }
@@ -210,6 +212,50 @@ export class Handoff {
     const activity = { type: 'message', id, text, from: { id: agent.publicId ?? 'staff', name: agent.displayName, role: 'bot' }, channelData: { kind: 'agent' } };
     const { duplicate } = await this.deps.transcript.recordAgent(conversationId, { id, text, activity });
     if (!duplicate) await this.deps.push(record, activity);
+  }
+
+  /** A partner sent to her as a message in her language, and kept in the record for the outcome. */
+  async sendReferral(conversationId: string, agent: Agent, referral: { id: string; name: string; kind: string }, text: string): Promise<void> {
+    await this.agentMessage(conversationId, agent, text, `referral:${conversationId}:${referral.id}:${this.deps.clock()}`);
+    await this.deps.conversations.mutate(conversationId, (r) => ({ next: { ...r, referralsSent: [...r.referralsSent.filter((x) => x.id !== referral.id), referral] } }));
+    await publishEvent(this.deps.store, { type: 'conversation.changed', conversationId });
+  }
+
+  /**
+   * Callbacks (asked for while nobody was online, or agreed at resolve) in the retention period, due first. A
+   * supervisor sees every one, an agent those of chats she held and those nobody has held yet.
+   */
+  async callbacks(agent: Agent, from: number): Promise<ConversationRecord[]> {
+    const withCallback: ConversationRecord[] = [];
+    for (let offset = 0; offset < 50_000; offset += 500) {
+      const page = await this.deps.store.listConversations({ from, to: this.deps.clock() + 1, offset, limit: 500 });
+      for (const r of page) if (r.callback && (agent.mayReassign || r.heldBy.length === 0 || r.heldBy.includes(agent.name))) withCallback.push(r);
+      if (page.length < 500) break;
+    }
+    return withCallback.sort((a, b) => Number(a.callback!.state === 'done') - Number(b.callback!.state === 'done') || a.callback!.due - b.callback!.due);
+  }
+
+  async callbackDone(conversationId: string, agent: Agent, result: NonNullable<ConversationRecord['callback']>['result']): Promise<ConversationRecord> {
+    const now = this.deps.clock();
+    const record = await this.deps.conversations.mutate(conversationId, (r, exists) => {
+      if (!exists || !r.callback) throw new ConversationNotFoundError(`no callback for ${conversationId}`);
+      return { next: { ...r, callback: { ...r.callback, state: 'done', doneAt: now, doneBy: agent.name, result } } };
+    });
+    await publishEvent(this.deps.store, { type: 'callback.changed', conversationId });
+    return record;
+  }
+
+  /** Once per period across instances: a supervisor alert for each callback that is due and not done. */
+  async callbacksDue(retentionStart: number): Promise<void> {
+    const now = this.deps.clock();
+    if (!(await this.deps.store.markOnce(`callbacks:${Math.floor(now / CALLBACKS_EVERY_MS)}`, Math.ceil((2 * CALLBACKS_EVERY_MS) / 1000)))) return;
+    for (const r of await this.callbacks({ name: 'system', displayName: 'system', mayReassign: true }, retentionStart)) {
+      const cb = r.callback!;
+      if (cb.state !== 'open' || cb.doNotContact || cb.due > now) continue;
+      if (await this.deps.store.markOnce(`callback-due:${r.id}:${cb.requestedAt}`, 30 * 86_400)) {
+        await publishEvent(this.deps.store, { type: 'supervisor.alert', conversationId: r.id, reason: 'callback_due', since: cb.due });
+      }
+    }
   }
 
   /** The holder is typing: she sees a typing indicator. */
