@@ -5,6 +5,8 @@ import { benchRetrain } from './retrain.js';
 import { benchScreen } from './screen.js';
 import { benchSse } from './sse.js';
 import { benchStartup } from './startup.js';
+import { benchSoak } from './soak.js';
+import { benchTurns } from './turns.js';
 import { benchZhTokenizers } from './zh-tokenizers.js';
 
 const sections: [string, () => Promise<void>][] = [
@@ -12,12 +14,16 @@ const sections: [string, () => Promise<void>][] = [
   ['classification', benchClassify],
   ['retraining after an FAQ publication', benchRetrain],
   ['start-up', benchStartup],
+  ['Direct Line turns under load', benchTurns],
+  ['memory over 100,000 turns (embedded store)', benchSoak],
   ['handoff on Redis', benchHandoff],
   ['console events (SSE fan-out)', benchSse],
   ['Chinese tokenizer choice', benchZhTokenizers],
 ];
 
-for (const [name, run] of sections) {
+// `npm run bench -- startup turns` runs those sections only.
+const only = process.argv.slice(2);
+for (const [name, run] of sections.filter(([name]) => !only.length || only.some((o) => name.includes(o)))) {
   console.log(`\n== ${name}`);
   await run();
 }

@@ -191,6 +191,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     count: (key, ttl) => store.incrementCounter(key, ttl),
     once: (key, ttl) => store.markOnce(key, ttl),
     emergency: (text, locale) => ({ ...dialogue.emergencyFor(text, locale), numbers: ['110', '120', '12110', '12338'] }),
+    limits: config.limits,
     log,
     clock,
   });

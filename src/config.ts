@@ -56,6 +56,9 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: intFrom(0, 65535).optional(),
   REQUIRE_2FA: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  MESSAGES_PER_MINUTE: intFrom(1, 100_000).default(30),
+  CLIENT_MESSAGES_PER_MINUTE: intFrom(1, 1_000_000).default(120),
+  NEW_CHATS_PER_MINUTE: intFrom(1, 100_000).default(20),
 });
 
 export type Env = z.input<typeof schema>;
@@ -105,6 +108,8 @@ export interface Config {
   staffedHours: StaffedHours;
   metrics: { token: string | undefined; port: number | undefined };
   require2fa: boolean;
+  /** Her messages per minute in one chat, from one address across chats, and new chats per address. */
+  limits: { messagesPerMinute: number; clientMessagesPerMinute: number; newChatsPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -173,6 +178,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     staffedHours,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     require2fa: e.REQUIRE_2FA,
+    limits: { messagesPerMinute: e.MESSAGES_PER_MINUTE, clientMessagesPerMinute: e.CLIENT_MESSAGES_PER_MINUTE, newChatsPerMinute: e.NEW_CHATS_PER_MINUTE },
   };
 }
 

@@ -25,10 +25,6 @@ import { TokenError, type TokenSigner } from './tokens.js';
 /** An activity body larger than this is refused whole (a 20,000-character Chinese message is about 60 KB). */
 export const MAX_ACTIVITY_BYTES = 64 * 1024;
 const MAX_TEXT_CHARS = 20_000;
-const GENERATE_PER_MINUTE = 20;
-/** Her messages per minute in one chat, and from one address across chats. */
-const MESSAGES_PER_MINUTE = 30;
-const CLIENT_MESSAGES_PER_MINUTE = 120;
 const PAGE = 200;
 
 const incomingActivity = z.object({
@@ -74,6 +70,8 @@ export interface DirectLineDeps {
   once: (key: string, ttlSeconds: number) => Promise<boolean>;
   /** Screens a message with nothing but the screener, and writes the emergency text for it. */
   emergency: (text: string, locale: string | undefined) => EmergencyReply;
+  /** Her messages per minute in one chat, from one address across chats, and new chats per address. */
+  limits: { messagesPerMinute: number; clientMessagesPerMinute: number; newChatsPerMinute: number };
   log: Logger;
   clock?: () => number;
 }
@@ -118,7 +116,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   }
 
   async function limitNewConversations(req: Request): Promise<void> {
-    if ((await deps.count(`directline:new:${deps.client.address(req)}`, 60)) > GENERATE_PER_MINUTE) {
+    if ((await deps.count(`directline:new:${deps.client.address(req)}`, 60)) > deps.limits.newChatsPerMinute) {
       throw new HttpError(429, 'too many new conversations from this address; wait a minute');
     }
   }
@@ -206,7 +204,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     };
     const clientId = body.channelData?.clientActivityID;
     try {
-      if ((await deps.count(`directline:msg:${conversationId}`, 60)) > MESSAGES_PER_MINUTE || (await deps.count(`directline:client:${deps.client.address(req)}`, 60)) > CLIENT_MESSAGES_PER_MINUTE) {
+      if ((await deps.count(`directline:msg:${conversationId}`, 60)) > deps.limits.messagesPerMinute || (await deps.count(`directline:client:${deps.client.address(req)}`, 60)) > deps.limits.clientMessagesPerMinute) {
         throw refuse(429, 'too many messages; wait a minute', false);
       }
       const activity = {

@@ -29,6 +29,8 @@ interface Log {
 }
 
 const SWEEP_MS = 60_000;
+/** Also swept every this many writes, so that memory stays bounded under any rate and any clock. */
+const SWEEP_WRITES = 1024;
 const MAX_AUDIT = 100_000;
 
 export class MemoryStore implements Store {
@@ -48,6 +50,7 @@ export class MemoryStore implements Store {
   private readonly retentionMs: number;
   private readonly clock: () => number;
   private readonly sweeper: NodeJS.Timeout;
+  private writes = 0;
 
   constructor(options: StoreOptions) {
     this.retentionMs = options.retentionDays * DAY_MS;
@@ -66,6 +69,7 @@ export class MemoryStore implements Store {
     const existing = log.ids.get(entry.id);
     if (existing !== undefined) return { seq: existing, duplicate: true };
     if (options.maxEntries !== undefined && log.entries.length >= options.maxEntries) throw new LogFullError(`conversation ${conversationId} is full`);
+    if (++this.writes % SWEEP_WRITES === 0) this.sweep();
     const seq = log.entries.length + 1;
     log.entries.push(structuredClone({ ...entry, seq }));
     log.ids.set(entry.id, seq);
@@ -277,5 +281,7 @@ export class MemoryStore implements Store {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
     }
     for (const id of this.queue.keys()) if (!this.conversations.has(id)) this.queue.delete(id);
+    const oldest = now - STATS_DAYS * DAY_MS;
+    if ((this.stats[0]?.at ?? Infinity) < oldest) this.stats = this.stats.filter((e) => e.at >= oldest);
   }
 }
