@@ -28,7 +28,8 @@ describe('screening one message', () => {
     expect(level('他以前掐过我的脖子')).toBe('high');
     expect(level('he threatened to kill me if i leave')).toBe('high');
     expect(level('他控制我的工资卡，一分钱都不给我')).toBe('elevated');
-    expect(level('he slapped me last month')).toBe('elevated');
+    expect(level('he calls me stupid and takes my salary')).toBe('elevated');
+    expect(level('他以前推过我')).toBe('elevated');
   });
 
   it('keeps an attack in the past from counting as now', () => {
@@ -62,8 +63,9 @@ describe('screening a conversation', () => {
     expect(screenConversation([screener.screenMessage('你好'), screener.screenMessage('他拿着刀要杀我'), screener.screenMessage('谢谢')]).level).toBe('imminent');
   });
 
-  it('reads "I am in the bathroom" as hiding once the chat was in danger, and not before', () => {
-    expect(screener.screenMessage('我在厕所里').level).not.toBe('imminent');
+  it('reads "I am in the bathroom" as hiding once the chat was in danger, even with the rules alone', () => {
+    expect(new Screener().screenMessage('我在厕所里').level).toBe('none');
+    expect(new Screener().screenMessage('我在厕所里', { inDanger: true }).level).toBe('imminent');
     expect(screener.screenMessage('我在厕所里', { inDanger: true }).level).toBe('imminent');
   });
 
