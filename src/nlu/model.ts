@@ -12,8 +12,11 @@ import { IntentClassifier } from './classifier.js';
 import { COMPILED } from '../paths.js';
 import type { Corpus } from './corpus.js';
 
-/** Bump when the tokenizer or training settings change, so that old cached models are not reused. */
-const MODEL_FORMAT = 'bigram-v6';
+/**
+ * Bump when the tokenizer, the training settings or the file's format change, so that old cached models are not
+ * reused. v7: the network in compact form (compact.ts) instead of NLP.js's export.
+ */
+const MODEL_FORMAT = 'bigram-v7-compact';
 
 export class ModelNotReadyError extends Error {
   override name = 'ModelNotReadyError';

@@ -27,3 +27,21 @@ declare module '@nlpjs/basic' {
     nluManager: { process(locale: string, utterance: string): Promise<NlpResult> };
   }
 }
+
+// @nlpjs/lang-en-min (a dependency of @nlpjs/basic through @nlpjs/lang-en): NLP.js's English normalizer, tokenizer
+// and stemmer without the rest of NLP.js, for running a compact model.
+declare module '@nlpjs/lang-en-min' {
+  export class NormalizerEn {
+    normalize(text: string): string;
+  }
+  export class TokenizerEn {
+    /** Contractions expanded, split on spaces and punctuation; no cache, no normalization. */
+    innerTokenize(text: string): string[];
+  }
+  export class StemmerEn {
+    /** Stems each token (empty stems dropped), remembering each word's stem in `cache`. */
+    stem(tokens: string[]): string[];
+    tokenizeAndStem(text: string, keepStopwords?: boolean): string[];
+    cache: Record<string, string>;
+  }
+}

@@ -4,7 +4,8 @@
  * guard asks whether the message holds at least one *specific* token (one used by few topics) of the hotline's
  * own topics; a message with none is off topic whatever the network says.
  */
-import { StemmerEn } from '@nlpjs/basic';
+// From @nlpjs/lang-en-min, which @nlpjs/basic re-exports it from: the service need not load the rest of NLP.js.
+import { StemmerEn } from '@nlpjs/lang-en-min';
 import type { Locale, TopicId } from '../core/types.js';
 import type { Corpus } from './corpus.js';
 import { foldText, tokenizeZh } from './text.js';
