@@ -20,6 +20,7 @@ import { publishEvent } from './handoff/events.js';
 import { Presence } from './handoff/presence.js';
 import { Handoff, TICK_MS } from './handoff/service.js';
 import { Transcript } from './handoff/transcript.js';
+import { mountBaseline } from './http/baseline.js';
 import { ClientInfo } from './http/request.js';
 import { metricsListener, mountMetrics, observeRequests } from './http/metrics.js';
 import { Metrics } from './metrics.js';
@@ -176,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let metricsServer: import('node:http').Server | undefined;
 
   const server = restify.createServer({ name: 'hotline-bot', handleUncaughtExceptions: false });
+  mountBaseline(server, client);
   observeRequests(server, metrics);
   mountMetrics(server, metrics, config.metrics.token);
   mountHealth(server, { ping: () => store.ping(), modelReady: () => model.ready });

@@ -11,9 +11,29 @@ import { readJson } from '../http/body.js';
 import { HttpError, sendError } from '../http/errors.js';
 import { API_CSP, securityHeaders } from '../http/headers.js';
 import type { Logger } from '../log.js';
+import { z } from 'zod';
 
 /** Bot Framework activities are small; a 20,000-character message in Chinese is about 60 KB. */
 const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * The fields the bot reads, in the types it reads them: anything else is a 400 before the Bot Framework sees it
+ * (its own errors quote the offending value, and a failed turn is logged). Ids are printable ASCII: the
+ * connector sends the conversation's id back in a request header.
+ */
+const id = z.string().min(1).max(256).regex(/^[\x20-\x7e]+$/);
+const account = z.object({ id, name: z.string().max(256).optional() });
+const activityShape = z.object({
+  type: z.string().min(1).max(64),
+  id: id.optional(),
+  channelId: id,
+  serviceUrl: z.string().max(2048),
+  conversation: z.object({ id }),
+  from: account,
+  recipient: account,
+  text: z.string().max(20_000).optional(),
+  locale: z.string().max(64).optional(),
+});
 
 /**
  * CloudAdapter, loaded only when the endpoint is open (a Bot Framework registration, or the development setting):
@@ -32,7 +52,8 @@ export async function createCloudAdapter(config: Config['bot'], log: Logger, mid
   const adapter = new CloudAdapter(auth);
   for (const m of middleware) adapter.use(m);
   adapter.onTurnError = async (_context, err) => {
-    log.error({ err }, 'turn failed');
+    // The error's name only: the Bot Framework's messages quote the values they choke on.
+    log.error({ errName: err instanceof Error ? err.name : typeof err }, 'turn failed');
   };
   return adapter;
 }
@@ -53,12 +74,11 @@ export function mountBotEndpoint(server: Server, deps: { adapter: CloudAdapter |
         req.resume();
         throw new HttpError(403, 'this endpoint needs a Bot Framework registration (MICROSOFT_APP_ID)');
       }
-      const body = (await readJson(req, MAX_BODY_BYTES)) as Record<string, unknown> | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
-        throw new HttpError(400, 'expected a Bot Framework activity (JSON with a type)');
-      }
-      if (!config.appId && !serviceUrlAllowed(body.serviceUrl, config.allowedServiceUrls)) {
-        log.warn({ channelId: typeof body.channelId === 'string' ? body.channelId : undefined }, 'refused an activity from a serviceUrl not on ALLOWED_SERVICE_URLS');
+      const body = await readJson(req, MAX_BODY_BYTES);
+      const shape = activityShape.safeParse(body);
+      if (!shape.success) throw new HttpError(400, 'expected a Bot Framework activity');
+      if (!config.appId && !serviceUrlAllowed(shape.data.serviceUrl, config.allowedServiceUrls)) {
+        log.warn({ channelId: shape.data.channelId }, 'refused an activity from a serviceUrl not on ALLOWED_SERVICE_URLS');
         throw new HttpError(403, 'serviceUrl not allowed');
       }
       const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';

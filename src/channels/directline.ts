@@ -14,9 +14,7 @@ import { API_CSP, securityHeaders } from '../http/headers.js';
 import { bearerToken, queryParam, type ClientInfo } from '../http/request.js';
 import type { Logger } from '../log.js';
 import type { Handoff } from '../handoff/service.js';
-import type { Transcript } from '../handoff/transcript.js';
-import type { LogEntry } from '../store/store.js';
-import { LogFullError } from '../store/store.js';
+import { LogFullError, type LogEntry, type Transcript } from '../handoff/transcript.js';
 import { activityId, BOT_ACCOUNT, LOG_CHANNEL_ID, type LogAdapter } from './log-adapter.js';
 
 export { activityId };

@@ -3,11 +3,11 @@ import type { Server } from 'restify';
 
 export function mountHealth(server: Server, deps: { ping: () => Promise<void>; modelReady: () => boolean }): void {
   server.get('/healthz', async (_req, res) => {
-    res.header('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', 'no-store');
     res.send(200, { status: 'ok' });
   });
   server.get('/readyz', async (_req, res) => {
-    res.header('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', 'no-store');
     let store = true;
     try {
       await deps.ping();

@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ActivityHandler, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
 import { CONVERSATION_KEY } from '../bot/handler.js';
 import { BOT_FROM } from '../handoff/service.js';
-import type { Transcript } from '../handoff/transcript.js';
+import type { AppendResult, Transcript } from '../handoff/transcript.js';
 import type { Logger } from '../log.js';
-import type { AppendResult } from '../store/store.js';
 import { ALREADY_RECORDED } from './recorder.js';
 
 export const LOG_CHANNEL_ID = 'directline';

@@ -38,7 +38,8 @@ const VIEWING_SECONDS = 3600;
 const login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024), otp: z.string().max(12).optional() });
 const text = z.object({ text: z.string().trim().min(1, 'text is empty').max(5000, 'text longer than 5,000 characters'), id: z.string().max(100).optional() });
 const transfer = z.object({ to: z.string().min(1).max(64) });
-const day = z.iso.date('must be a date like 2026-11-25');
+// Days past 2099 would make the period's end (a day later) fall outside what Date can show.
+const day = z.iso.date('must be a date like 2026-11-25').refine((d) => d >= '2000-01-01' && d <= '2099-12-31', 'must be between 2000 and 2099');
 const period = z
   .object({ from: day, to: day })
   .refine((p) => p.from <= p.to, { message: 'must not be after to', path: ['from'] })

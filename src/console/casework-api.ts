@@ -132,7 +132,7 @@ export function mountCaseworkApi({ store, handoff, referrals, referralsExample, 
     const withNotes = queryParam(req, 'notes') === '1';
     await audit(session.user.name, 'export_transcript', record.id, withNotes ? 'with notes' : undefined);
     const messages = (await handoff.messages(record.id)).filter((e) => e.text !== undefined);
-    res.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': `inline; filename="chat-${record.id}.html"` });
     res.end(exportHtml(record, messages, withNotes, session.user.displayName, clock()));
   });

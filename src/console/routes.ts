@@ -50,7 +50,7 @@ export interface RouterDeps {
 /** Headers for every console response; HSTS once the request came over HTTPS. */
 export function consoleHeaders(req: Request, res: Response, client: ClientInfo, csp = API_CSP): void {
   securityHeaders(res, csp);
-  if (client.secure(req)) res.header('Strict-Transport-Security', HSTS);
+  if (client.secure(req)) res.setHeader('Strict-Transport-Security', HSTS);
 }
 
 export function createPublicRouter(server: Server, { client, log }: Pick<RouterDeps, 'client' | 'log'>): PublicRoute {

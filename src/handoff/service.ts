@@ -291,8 +291,9 @@ export class Handoff {
       if (!staff) continue;
       const told = record.toldPosition;
       if (!told || (told.position !== item.position && now - told.at >= POSITION_EVERY_MS)) {
-        // The id names the wait and the place: two instances, or a retry, still say it once.
-        await this.tell(record, `position:${record.id}:${item.waitingSince}:${item.position}`, this.deps.words('handoff.position', record.locale, { n: item.position }));
+        // The id names the wait, the last telling and the place: two instances, or a retry, still say it once, and
+        // a place she was told before is told again after it changed in between.
+        await this.tell(record, `position:${record.id}:${item.waitingSince}:${told?.at ?? 0}:${item.position}`, this.deps.words('handoff.position', record.locale, { n: item.position }));
         await this.deps.conversations.mutate(record.id, (r) => ({ next: { ...r, toldPosition: { position: item.position, at: now } } }));
       }
       const waited = now - item.waitingSince;

@@ -6,6 +6,10 @@ import type { Logger } from '../log.js';
 import type { AppendResult, Author, LogEntry, Store } from '../store/store.js';
 import { publishEvent } from './events.js';
 
+// What channels need of the log's types, through here: channels do not import the store.
+export type { AppendResult, LogEntry } from '../store/store.js';
+export { LogFullError } from '../store/store.js';
+
 /** A conversation holds at most this many of her messages; then she is asked to start a new chat. */
 export const MAX_USER_ENTRIES = 1000;
 /** Room for the replies to those messages and for staff: the log as a whole is bounded too. */

@@ -43,6 +43,29 @@ function wellFormed(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The body's bytes, at most `limit`. Past the limit it rejects at once and reads the rest without keeping it, so
+ * that the client, still sending, receives the 413 (leaving a `for await` early would destroy the socket).
+ */
+function collect(req: Request, limit: number): Promise<{ chunks: Buffer[]; size: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        reject(new HttpError(413, `body larger than ${limit} bytes`));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ chunks, size }));
+    req.on('error', reject);
+  });
+}
+
 /** Reads a JSON body of at most `limit` bytes. An empty body is undefined. */
 export async function readJson(req: Request, limit: number): Promise<unknown> {
   const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -55,16 +78,7 @@ export async function readJson(req: Request, limit: number): Promise<unknown> {
     req.resume();
     throw new HttpError(413, `body larger than ${limit} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(413, `body larger than ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
+  const { chunks, size } = await collect(req, limit);
   if (size === 0) return undefined;
   // Checked after reading, so that the client's request is read whole and the 415 reaches it.
   if (mediaType(req) !== 'application/json') throw new HttpError(415, 'the body must be application/json');

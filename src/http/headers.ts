@@ -6,13 +6,13 @@ import type { Response } from 'restify';
  * proxy's, and the page may not be framed by another site.
  */
 export function securityHeaders(res: Response, csp: string): void {
-  res.header('Content-Security-Policy', csp);
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
-  res.header('Cross-Origin-Opener-Policy', 'same-origin');
-  res.header('Cross-Origin-Resource-Policy', 'same-origin');
-  res.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  res.header('Cache-Control', 'no-store');
+  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  res.setHeader('Cache-Control', 'no-store');
 }
 
 /** For JSON APIs: nothing to render, nothing to cache. */

@@ -33,7 +33,7 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
 
 export function mountMetrics(server: Server, metrics: Metrics, token: string | undefined): void {
   server.get('/metrics', async (req: Request, res: Response) => {
-    res.header('Cache-Control', 'no-store');
+    res.setHeader('Cache-Control', 'no-store');
     if (!token) return void res.send(404, { error: 'not found' });
     if (!tokenMatches(bearerToken(req), token)) return void res.send(401, { error: 'a bearer token is required' });
     const body = await metrics.registry.metrics();

@@ -21,7 +21,7 @@ export function staticFiles(files: Record<string, StaticFile>, before?: (res: Re
       return;
     }
     before?.(res);
-    res.header('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': file.cache });
     res.end(file.body);
   };

@@ -121,6 +121,12 @@ export function connect(options: RedisStoreOptions, overrides: RedisOptions = {}
       enableOfflineQueue: base.enableOfflineQueue,
       enableAutoPipelining: true,
       clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
+      // Fail fast here too: a cluster that answers CLUSTERDOWN is refused at once (ioredis would retry every 100 ms
+      // up to 16 times, nearly 2 s per call), and a lost connection is retried a few times only (a replica taking
+      // over), not 16. MOVED redirections are not delayed, so a handful is enough for a slot migration.
+      retryDelayOnClusterDown: 0,
+      retryDelayOnFailover: 100,
+      maxRedirections: 4,
       redisOptions: { ...base, password: options.password },
     });
   }
@@ -497,8 +503,13 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     const client = await this.client();
-    if (client instanceof Cluster) await Promise.all(client.nodes('master').map((n) => n.ping()));
-    else await client.ping();
+    if (client instanceof Cluster) {
+      // PING answers on a node of a failed cluster: the cluster's own verdict is asked of every master.
+      const masters = client.nodes('master');
+      if (!masters.length) throw new Error('no Redis Cluster master connected');
+      const states = await Promise.all(masters.map((n) => n.call('CLUSTER', 'INFO')));
+      if (states.some((s) => !String(s).includes('cluster_state:ok'))) throw new Error('Redis Cluster is down');
+    } else await client.ping();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 /** Debian's chromium through playwright-core. Locally a missing browser skips with a notice; under CI=true it fails. */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { App, BuildOptions } from '../../src/app.js';
 import { buildTestApp } from './app.js';
@@ -22,9 +22,18 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** A staff member logged in to the console in a fresh browser context; page errors and dialogs are collected. */
-export async function logInToConsole(browser: Browser, base: string, name: string, password = passwordOf(name)): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+/**
+ * A staff member logged in to the console in a fresh browser context (1280x800 unless `context` says otherwise);
+ * page errors and dialogs are collected.
+ */
+export async function logInToConsole(
+  browser: Browser,
+  base: string,
+  name: string,
+  password = passwordOf(name),
+  context: BrowserContextOptions = {},
+): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...context })).newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];
   page.on('dialog', (d) => {
@@ -45,18 +54,18 @@ export interface ConsoleWorld {
   app: App;
   browser: Browser;
   base: string;
-  logIn(name: string, password?: string): ReturnType<typeof logInToConsole>;
+  logIn(name: string, password?: string, context?: BrowserContextOptions): ReturnType<typeof logInToConsole>;
 }
 
 /** Registers the hooks of a browser test of the console: the app listening with these colleagues, and a browser. */
-export function consoleInBrowser(staff: StaffName[], options: BuildOptions = {}): ConsoleWorld {
+export function consoleInBrowser(staff: StaffName[], options: BuildOptions = {}, env: Record<string, string> = {}): ConsoleWorld {
   const world = {} as ConsoleWorld;
   beforeAll(async () => {
-    world.app = await buildTestApp({}, options);
+    world.app = await buildTestApp(env, options);
     world.base = `http://127.0.0.1:${(await world.app.listen()).port}`;
     await addStaff(world.app.store, ...staff);
     world.browser = await launch();
-    world.logIn = (name, password) => logInToConsole(world.browser, world.base, name, password);
+    world.logIn = (name, password, context) => logInToConsole(world.browser, world.base, name, password, context);
   });
   afterAll(async () => {
     await world.browser?.close();
