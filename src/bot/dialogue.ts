@@ -102,7 +102,24 @@ const HIGH_TOPICS: TopicId[] = ['protection_order.apply', 'shelter', 'safety.pla
 const DISCLOSURE_TOPICS: TopicId[] = ['protection_order.apply', 'police.report', 'evidence.collect', 'safety.plan'];
 /** Topics that are small talk: after a disclosure they are not "her question". */
 const SMALL_TALK = new Set<TopicId>(['greeting', 'thanks', 'goodbye', 'bot.capabilities', 'out_of_scope', 'human.request']);
+/** Offered to someone telling about another woman (a sister, a neighbour, a child). */
+const THIRD_TOPICS: TopicId[] = ['report.others', 'protection_order.apply', 'shelter'];
+/** After the full emergency text of a kind, the short line that keeps to it when nothing more specific fits. */
+const FOLLOW_OF_EMERGENCY: Partial<Record<WordKey, WordKey>> = { emergency: 'followGeneric', emergencyThird: 'followThird', emergencySelfHarm: 'followSelfHarm' };
 const WORDLIKE = /[\p{L}\p{N}]/u;
+const HAN = /\p{Script=Han}/u;
+const LATIN = /[a-z]/i;
+/**
+ * Whether she asks something, not only tells: a question mark, or the words a question is made of. Told about
+ * violence, the bot answers only a question she asked; the classifier's guess at a story goes to a button instead.
+ */
+const QUESTION_ZH = /[?？]|吗|怎么|怎样|咋|啥|什么|哪里|哪儿|哪个|谁|多久|多长时间|多少|能不能|可不可以|是不是|有没有|会不会|要不要|该不该|行不行|如何|为什么|请问|想问|问一下|咨询|(?:么|呢)[\s。.!！~～]*$/u;
+const QUESTION_EN =
+  /\?|^\s*(?:how|what|where|when|who|why|which|can|could|should|would|will|is|are|am|do|does|did|may|must)\b|\b(?:how (?:do|can|long|much|to)|what (?:should|can|do|if)|can i|could i|should i|do i|is it|is that|is this|does it|will he|will they)\b/i;
+
+export function asksQuestion(text: string, locale: Locale): boolean {
+  return locale === 'zh' ? QUESTION_ZH.test(text) || QUESTION_EN.test(text) : QUESTION_EN.test(text) || QUESTION_ZH.test(text);
+}
 
 type Tap = 'human' | 'leaveMessage' | 'leaveContact' | 'doNotContact' | 'safeYes' | 'safeNo';
 const TAPS: Tap[] = ['human', 'leaveMessage', 'leaveContact', 'doNotContact', 'safeYes', 'safeNo'];
@@ -159,7 +176,7 @@ export class Dialogue {
     const previous = view?.memory;
     const before = previous?.screenings.length ? this.safeConversationRisk(previous.screenings, { level: 'none', signals: [] }).level : 'none';
     const screening = this.safeScreen(text, riskRank(before) >= riskRank('high'));
-    const locale = WORDLIKE.test(text) ? detectLocale(text, previous?.locale ?? hint) : (previous?.locale ?? hint ?? 'zh');
+    const locale = this.localeOf(text, previous, hint);
     const turns = [...(previous?.screenings ?? []), screening].slice(-MEMORY_TURNS);
     const risk = this.safeConversationRisk(turns, screening);
     const previousLevel: RiskLevel = previous ? this.safeConversationRisk(previous.screenings, screening).level : 'none';
@@ -196,13 +213,28 @@ export class Dialogue {
 
     const staff = await this.safeStaffAvailable();
     if (!botMayAnswer(view.state)) {
-      // A person is needed or present: the bot stays silent, except the emergency text on a new imminent signal,
-      // and, with nobody online, a short note now and then that what she writes is kept for staff.
+      // With a person: the bot stays silent, except the emergency text on a new imminent signal. Waiting for one, it
+      // answers nothing on its own (a question she types waits for the person), but she is not left without a word
+      // when she tells of violence or danger: the acknowledgement, the danger named and the steps for now; and a
+      // topic button the bot offered still answers when she taps it. With nobody online, a short note now and then
+      // that what she writes is kept for staff.
+      const waiting = view.state === 'queued';
       if (screening.level === 'imminent') {
-        this.emergency(turn);
+        const given = this.emergency(turn);
+        if (waiting) {
+          this.acknowledgeDanger(turn, given);
+          this.answerTapped(turn, text);
+        }
         return this.finish(conversationId, turn, { action: 'emergency', escalate: true });
       }
-      if (view.state === 'queued' && !staff && (memory.savedToldAt === undefined || memory.turns - memory.savedToldAt >= 5)) {
+      if (waiting && riskRank(screening.level) >= riskRank('elevated')) {
+        if (screening.level === 'high') this.highRisk(turn, screening);
+        else this.acknowledge(turn, screening);
+        this.answerTapped(turn, text);
+      } else if (waiting) {
+        this.answerTapped(turn, text);
+      }
+      if (waiting && !staff && (memory.savedToldAt === undefined || memory.turns - memory.savedToldAt >= 5)) {
         memory.savedToldAt = memory.turns;
         turn.say('intake', this.w('savedForStaff', locale), this.intakeButtons(locale));
       }
@@ -214,14 +246,15 @@ export class Dialogue {
     turn.classification = classification;
 
     if (screening.level === 'imminent') {
-      this.emergency(turn);
-      this.answerIfAsked(turn, text, classification);
+      // The steps for now come first, and nothing is said before them; the acknowledgement follows at once.
+      this.acknowledgeDanger(turn, this.emergency(turn));
+      await this.answerIfAsked(conversationId, turn, text, classification);
       this.escalation(turn, staff);
       return this.finish(conversationId, turn, { action: 'emergency', escalate: true, offline: !staff });
     }
     if (riskRank(risk.level) >= riskRank('high')) {
-      this.highRisk(turn, screening);
-      this.answerIfAsked(turn, text, classification);
+      this.highRisk(turn, screening, classification);
+      await this.answerIfAsked(conversationId, turn, text, classification);
       this.escalation(turn, staff, true);
       return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: !staff });
     }
@@ -238,14 +271,17 @@ export class Dialogue {
     memory.topic = decision.topic && !SMALL_TALK.has(decision.topic) ? decision.topic : memory.topic;
 
     if (decision.action === 'handoff') {
+      if (screening.level === 'elevated') this.acknowledge(turn, screening);
       this.escalation(turn, staff);
       return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: !staff, topic: decision.topic });
     }
     if (screening.level === 'elevated' || (risk.level === 'elevated' && decision.miss)) {
-      // A disclosure is never met with "I did not understand".
-      this.acknowledge(turn, screening);
-      if (decision.topic && !SMALL_TALK.has(decision.topic)) this.answer(turn, text, decision.topic);
-      else turn.say('menu', this.w('disclosureLead', locale), this.topicButtons(DISCLOSURE_TOPICS, locale));
+      // A disclosure is never met with "I did not understand". Her question is answered; a story she told gets the
+      // topics that may help, the classifier's guess among them, rather than an answer to a question she did not ask.
+      this.acknowledge(turn, screening, screening.level === 'none');
+      const topic = decision.topic && !SMALL_TALK.has(decision.topic) ? decision.topic : undefined;
+      if (topic && asksQuestion(text, locale)) this.answer(turn, text, topic);
+      else turn.say('menu', this.w('disclosureLead', locale), this.topicButtons(withTopic(DISCLOSURE_TOPICS, topic), locale));
       this.offerPerson(turn, staff);
       return this.finish(conversationId, turn, { action: 'offer_human', topic: decision.topic });
     }
@@ -261,38 +297,83 @@ export class Dialogue {
     return 'emergency';
   }
 
-  /** The full emergency text once (per kind); later turns get what fits the moment. The numbers stay in view on the page. */
-  private emergency(turn: Turn): void {
-    const key = this.emergencyKey(turn.screening);
-    if (!turn.memory.emergencyGiven.includes(key)) {
-      turn.memory.emergencyGiven = [...turn.memory.emergencyGiven, key];
-      turn.say('emergency', this.w(key, turn.locale));
-      return;
+  /**
+   * The full emergency text once (per kind); later turns get what fits the moment, and none of those short lines
+   * twice within three turns. A message that is imminent only by what came before ("ok sent", "he has gone quiet")
+   * keeps to the kind of emergency she already had. The numbers stay in view on the page.
+   */
+  private emergency(turn: Turn): 'full' | 'follow' | 'none' {
+    const { memory, screening, locale } = turn;
+    const signalled = screening.signals.some((s) => FOLLOW_UP_OF_SIGNAL[s] !== undefined);
+    const last = memory.emergencyGiven.at(-1) as WordKey | undefined;
+    const key = !signalled && last && FOLLOW_OF_EMERGENCY[last] ? last : this.emergencyKey(screening);
+    if (!memory.emergencyGiven.includes(key)) {
+      memory.emergencyGiven = [...memory.emergencyGiven, key];
+      turn.say('emergency', this.w(key, locale));
+      return 'full';
     }
-    const follow = turn.screening.signals.map((s) => FOLLOW_UP_OF_SIGNAL[s]).find((k) => k !== undefined) ?? 'followGeneric';
-    turn.say('emergency', this.w(follow, turn.locale));
+    const said = memory.followAt ?? {};
+    const candidates = [...screening.signals.map((s) => FOLLOW_UP_OF_SIGNAL[s]), FOLLOW_OF_EMERGENCY[key], 'followGeneric' as const, 'followStay' as const];
+    const follow = candidates.find((k): k is WordKey => k !== undefined && (said[k] === undefined || memory.turns - said[k] > RECENT));
+    if (!follow) return 'none';
+    memory.followAt = { ...said, [follow]: memory.turns };
+    turn.say('emergency', this.w(follow, locale));
+    return 'follow';
   }
 
-  private acknowledge(turn: Turn, screening: Screening): void {
-    const recent = turn.memory.ackAt !== undefined && turn.memory.turns - turn.memory.ackAt < RECENT;
+  /**
+   * Not blaming, not doubting: the full acknowledgement, or a short "I am listening" when she had one in the last
+   * turns (and for a message that tells nothing new).
+   */
+  private acknowledge(turn: Turn, screening: Screening, listening = false): void {
+    turn.say('ack', this.w(this.ackKey(turn, screening, listening), turn.locale));
     turn.memory.ackAt = turn.memory.turns;
-    turn.say('ack', this.w(recent ? 'ackAgain' : screening.third ? 'ackThird' : 'ack', turn.locale));
   }
 
-  /** High risk: the danger named in a sentence, two or three steps for now, and whether she can talk. */
-  private highRisk(turn: Turn, screening: Screening): void {
+  private ackKey(turn: Turn, screening: Screening, listening = false): WordKey {
+    const recent = turn.memory.ackAt !== undefined && turn.memory.turns - turn.memory.ackAt < RECENT;
+    return recent || listening ? 'ackAgain' : screening.third ? 'ackThird' : 'ack';
+  }
+
+  /**
+   * After the emergency text: the acknowledgement (for her own life in danger, the words that meet that); after a
+   * short follow-up line, only "I am listening".
+   */
+  private acknowledgeDanger(turn: Turn, given: 'full' | 'follow' | 'none'): void {
+    const { memory } = turn;
+    if (memory.emergencyGiven.at(-1) === 'emergencySelfHarm') {
+      if (!memory.named.includes('danger.suicidal_thoughts')) {
+        memory.named = [...memory.named, 'danger.suicidal_thoughts'];
+        memory.ackAt = memory.turns;
+        turn.say('danger', this.w('danger.suicidal_thoughts', turn.locale));
+        return;
+      }
+      given = 'follow';
+    }
+    this.acknowledge(turn, turn.screening, given !== 'full');
+  }
+
+  /**
+   * High risk: the danger named in a sentence, two or three steps for now (with the topics she may want next), and
+   * whether she can talk. Told about another woman, the danger is named as hers and the steps are a helper's.
+   */
+  private highRisk(turn: Turn, screening: Screening, classification?: Classification): void {
     const { memory, locale } = turn;
-    const dangers = [...screening.signals, ...turn.risk.signals].map((s) => DANGER_OF_SIGNAL[s]).filter((k): k is WordKey => k !== undefined);
-    const fresh = dangers.find((k) => !memory.named.includes(k));
-    const ackKey = memory.ackAt !== undefined && memory.turns - memory.ackAt < RECENT ? 'ackAgain' : screening.third ? 'ackThird' : 'ack';
+    const third = turn.third;
+    // The strongest danger in her own message not named yet; the chat's, or the general words, only if none was named.
+    const own = third ? ['danger.third' as WordKey] : dangersOf(screening.signals);
+    const unnamed = (keys: WordKey[]) => keys.find((k) => !memory.named.includes(k));
+    const namedBefore = memory.named.some((k) => k.startsWith('danger.'));
+    const named = unnamed(own) ?? (namedBefore ? undefined : (unnamed(dangersOf(turn.risk.signals)) ?? 'danger.general'));
+    const ackKey = this.ackKey(turn, screening);
     if (riskRank(screening.level) >= riskRank('elevated')) memory.ackAt = memory.turns;
-    const named = fresh ?? (dangers.length ? undefined : memory.named.includes('danger.general') ? undefined : 'danger.general');
     if (named) memory.named = [...memory.named, named];
     const lead = [riskRank(screening.level) >= riskRank('elevated') ? this.w(ackKey, locale) : '', named ? this.w(named, locale) : ''].filter(Boolean).join('\n');
     if (lead) turn.say('danger', lead);
     if (memory.stepsAt === undefined || memory.turns - memory.stepsAt >= 2 * RECENT) {
       memory.stepsAt = memory.turns;
-      turn.say('steps', this.w('highSteps', locale), this.topicButtons(HIGH_TOPICS, locale));
+      const guess = classification && classification.score >= this.deps.minScore && !SMALL_TALK.has(classification.intent) ? classification.intent : undefined;
+      turn.say('steps', this.w(third ? 'highStepsThird' : 'highSteps', locale), this.topicButtons(withTopic(third ? THIRD_TOPICS : HIGH_TOPICS, guess, true), locale));
     }
   }
 
@@ -316,8 +397,18 @@ export class Dialogue {
     else turn.say('offer_human', this.w('offerHumanNoStaff', locale, { hours: this.deps.staffedHours(locale) }), [this.tapButton('leaveMessage', locale)]);
   }
 
-  /** Her question, answered, when she asked one the FAQ knows with confidence. */
-  private answerIfAsked(turn: Turn, text: string, c: Classification | undefined): void {
+  /** A topic button she tapped, answered (the bot offered it; she chose it). */
+  private answerTapped(turn: Turn, text: string): void {
+    const tapped = buttonIndex(this.deps.faq()).get(text.trim());
+    if (tapped && !SMALL_TALK.has(tapped)) this.answer(turn, text, tapped);
+  }
+
+  /** Her question, answered, when she asked one (a tapped topic, or a question the FAQ knows with confidence). */
+  private async answerIfAsked(conversationId: string, turn: Turn, text: string, known?: Classification): Promise<void> {
+    const tapped = buttonIndex(this.deps.faq()).get(text.trim());
+    if (!tapped && !asksQuestion(text, turn.locale)) return;
+    const c = tapped ? { locale: turn.locale, intent: tapped, score: 1 } : (known ?? (WORDLIKE.test(text) ? await this.safeClassify(conversationId, text, turn.locale) : undefined));
+    turn.classification ??= c;
     if (!c || c.score < this.deps.minScore || SMALL_TALK.has(c.intent)) return;
     turn.memory.topic = c.intent;
     this.answer(turn, text, c.intent);
@@ -390,7 +481,11 @@ export class Dialogue {
         turn.say('intake', this.w('contactSaved', locale));
         break;
     }
-    if (turn.screening.level === 'high' || turn.screening.level === 'elevated') this.acknowledge(turn, turn.screening);
+    if (turn.screening.level === 'high' || turn.screening.level === 'elevated') {
+      // The acknowledgement comes first, before the note that her words are kept.
+      this.acknowledge(turn, turn.screening);
+      turn.replies.unshift(turn.replies.pop()!);
+    }
     return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: true, callback });
   }
 
@@ -401,7 +496,8 @@ export class Dialogue {
     turn: Turn,
     outcome: { action: Action; escalate?: boolean; offline?: boolean; topic?: TopicId | undefined; callback?: CallbackPatch },
   ): Promise<TurnResult> {
-    const result: TurnResult = { action: outcome.action, locale: turn.locale, screening: turn.screening, risk: turn.risk, replies: turn.replies, classification: turn.classification };
+    const replies = buttonsLast(turn.replies);
+    const result: TurnResult = { action: outcome.action, locale: turn.locale, screening: turn.screening, risk: turn.risk, replies, classification: turn.classification };
     try {
       const saved = await this.deps.conversations.save(conversationId, turn.memory, {
         risk: turn.risk,
@@ -427,6 +523,16 @@ export class Dialogue {
     const tapped = buttonIndex(this.deps.faq()).get(text.trim());
     if (tapped) return decide({ risk: policyRisk, intent: tapped, score: 1, minScore, previousWasMiss });
     return decide({ risk: policyRisk, intent: c?.intent ?? 'out_of_scope', score: c?.score ?? 0, minScore, previousWasMiss });
+  }
+
+  /**
+   * Her language: what she writes, not the page she opened. Her first message chooses it even when it is a lone Latin
+   * word ("hi", "hello?"); later, one Latin word ("ok", "app") says too little to switch from Chinese.
+   */
+  private localeOf(text: string, previous: DialogueMemory | undefined, hint: Locale | undefined): Locale {
+    if (!WORDLIKE.test(text)) return previous?.locale ?? hint ?? 'zh';
+    if (!previous?.turns && !HAN.test(text) && LATIN.test(text)) return 'en';
+    return detectLocale(text, previous?.locale ?? hint);
   }
 
   private tapOf(text: string): Tap | undefined {
@@ -520,6 +626,32 @@ class Turn {
   say(kind: ReplyKind, text: string, buttons: Button[] = []): void {
     if (text) this.replies.push({ kind, text, buttons });
   }
+}
+
+const DANGER_ORDER: WordKey[] = [...new Set(Object.values(DANGER_OF_SIGNAL))];
+
+/** The dangers the signals name, the strongest first (the order of `DANGER_OF_SIGNAL`). */
+function dangersOf(signals: readonly string[]): WordKey[] {
+  const keys = new Set(signals.map((s) => DANGER_OF_SIGNAL[s]).filter((k): k is WordKey => k !== undefined));
+  return DANGER_ORDER.filter((k) => keys.has(k));
+}
+
+/**
+ * A chat shows the buttons of its last message only (Web Chat's suggested actions, and most channels'), so a turn's
+ * buttons all go with its last reply, in the order they were offered: the topics beside the danger stay in view
+ * next to "Leave a message" and "I can talk now".
+ */
+function buttonsLast(replies: Reply[]): Reply[] {
+  if (replies.length < 2) return replies;
+  const seen = new Set<string>();
+  const buttons = replies.flatMap((r) => r.buttons).filter((b) => !seen.has(b.value) && seen.add(b.value));
+  return replies.map((r, i) => ({ ...r, buttons: i === replies.length - 1 ? buttons : [] }));
+}
+
+/** The topics with the classifier's guess added (first, or last with `after`), without duplicates. */
+function withTopic(topics: TopicId[], guess: TopicId | undefined, after = false): TopicId[] {
+  if (!guess || topics.includes(guess)) return topics;
+  return after ? [...topics, guess] : [guess, ...topics];
 }
 
 function spread(answer: { text: string; buttons: Button[] }): [string, Button[]] {

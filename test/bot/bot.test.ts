@@ -93,6 +93,10 @@ describe('the bot through the Bot Framework test adapter', () => {
       const [queued] = await exchange(a, '转人工');
       expect(queued?.text).toMatch(/工作人员（真人）/);
       expect(await exchange(a, '怎么申请保护令')).toEqual([]);
+      // Told of violence while she waits: met with words, but the question she typed waits for the person.
+      const told = await exchange(a, '他昨天又打我了，怎么申请保护令？');
+      expect(told.length).toBeGreaterThan(0);
+      expect(told.map((r) => r.text).join('\n')).not.toMatch(/法院/);
       const [urgent] = await exchange(a, '救命 他在打我');
       expect(urgent?.text).toMatch(/110/);
       const queue = await app.store.listQueue();
