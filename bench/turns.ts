@@ -1,6 +1,6 @@
 /**
  * A whole turn over Direct Line (record, screen, classify, reply) under load, against a bare restify route that
- * reads the same JSON body and runs NLP.js's own `process` on the same text with the same model: the floor of the
+ * reads the same JSON body and runs the same intent model on the same text: the floor of the
  * work. Both measured with autocannon in this process, at several concurrencies; the figures are at the
  * concurrency where each peaks. Targets: at least 60% of the bare route's throughput; p99 under 20 ms there.
  */
@@ -63,16 +63,16 @@ export async function benchTurns(): Promise<void> {
   const ours = await peak(base, turnRequests);
   await app.close();
 
-  // The floor: the same body read and NLP.js's own process on the same model, nothing else.
+  // The floor: the same body read and the same intent model's classification, nothing else.
   const bareApp = await buildApp(parseConfig({ LOG_LEVEL: 'silent', PORT: '0' }), { log: createLogger('silent'), trainInline: true });
   await bareApp.modelReady;
-  const nlp = bareApp.model.bareNlp();
+  const model = bareApp.model;
   const server = restify.createServer();
   server.post('/turn', async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const { text } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string };
-    const result = await nlp.process(/\p{Script=Han}/u.test(text) ? 'zh' : 'en', text);
+    const result = await model.classify(text);
     res.send(200, { intent: result.intent });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -86,6 +86,6 @@ export async function benchTurns(): Promise<void> {
   server.close();
   await bareApp.close();
   console.log(`Direct Line turn                       ${ours.rps.toFixed(0)} turns/s at ${ours.connections} connections, p99 ${ours.p99} ms (target < 20), errors ${ours.errors}`);
-  console.log(`bare restify + NLP.js process          ${bare.rps.toFixed(0)} req/s at ${bare.connections} connections, p99 ${bare.p99} ms`);
+  console.log(`bare restify + classifier              ${bare.rps.toFixed(0)} req/s at ${bare.connections} connections, p99 ${bare.p99} ms`);
   console.log(`ratio                                  ${((100 * ours.rps) / bare.rps).toFixed(0)}% of the bare route (target >= 60%)`);
 }

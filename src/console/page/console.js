@@ -1,254 +1,376 @@
-// The staff console. Everything a user wrote is shown with textContent: nothing from a chat runs as markup.
+// The console's shell: who is logged in (kept across a reload by the session cookie), login with an optional
+// two-factor code, the first-run setup link, the tabs, the live events, and supervisor alerts.
 (function () {
   'use strict';
-  var csrf = null;
-  var current = null;
-  var queue = [];
-  var knownImminent = {};
-  var $ = function (id) { return document.getElementById(id); };
+  var HL = window.HL;
+  var $ = HL.$;
+  var el = HL.el;
+  var W = HL.work;
 
-  function status(text) { $('status').textContent = text || ''; }
-
-  function api(method, path, body) {
-    var headers = { 'content-type': 'application/json' };
-    if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
-    return fetch('/console/api' + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' })
-      .then(function (res) {
-        return res.text().then(function (t) {
-          var data = t ? JSON.parse(t) : {};
-          if (!res.ok) { var err = new Error(data.error || ('HTTP ' + res.status)); err.status = res.status; err.data = data; throw err; }
-          return data;
-        });
-      });
-  }
-
-  function minutes(since) {
-    var s = Math.max(0, Math.floor((Date.now() - since) / 1000));
-    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
-  }
-
-  function cell(tr, text) { var td = document.createElement('td'); td.textContent = text; tr.appendChild(td); return td; }
-
-  function renderQueue() {
-    var body = $('queue').querySelector('tbody');
-    body.textContent = '';
-    queue.forEach(function (item) {
-      var tr = document.createElement('tr');
-      tr.className = 'row risk-' + item.risk;
-      tr.dataset.id = item.id;
-      cell(tr, String(item.position));
-      cell(tr, item.risk);
-      cell(tr, (item.reasons || item.signals).join('、'));
-      cell(tr, item.topic);
-      var wait = cell(tr, minutes(item.waitingSince));
-      wait.className = 'wait';
-      wait.dataset.since = item.waitingSince;
-      tr.addEventListener('click', function () { openChat(item.id); });
-      body.appendChild(tr);
-    });
-  }
-
-  function alertNew() {
-    queue.forEach(function (item) {
-      if (item.risk !== 'imminent' || knownImminent[item.id]) return;
-      knownImminent[item.id] = true;
-      try {
-        var ctx = new (window.AudioContext || window.webkitAudioContext)();
-        var osc = ctx.createOscillator();
-        osc.connect(ctx.destination); osc.frequency.value = 880; osc.start(); osc.stop(ctx.currentTime + 0.4);
-      } catch (e) { /* no audio device */ }
-      if (window.Notification && Notification.permission === 'granted') new Notification('紧急对话', { body: (item.reasons || item.signals).join('、') });
-    });
-  }
-
-  function loadHeld() {
-    return api('GET', '/conversations/held').then(function (data) {
-      var body = $('held').querySelector('tbody');
-      body.textContent = '';
-      data.items.forEach(function (item) {
-        var tr = document.createElement('tr');
-        tr.className = 'row risk-' + item.risk;
-        tr.dataset.id = item.id;
-        [item.id.slice(0, 8), item.risk, (item.reasons || item.signals).join('、'), item.topic || '', item.assignee || ''].forEach(function (t) { cell(tr, t); });
-        tr.addEventListener('click', function () { openChat(item.id); });
-        body.appendChild(tr);
-      });
-    });
-  }
-
-  function loadQueue() {
-    loadHeld().catch(function (err) { status(err.message); });
-    return api('GET', '/queue').then(function (data) { queue = data.items; renderQueue(); alertNew(); });
-  }
-
-  function openChat(id) {
-    current = id;
-    return api('GET', '/conversations/' + encodeURIComponent(id)).then(function (chat) {
-      $('chat-view').hidden = false;
-      $('chat-id').textContent = chat.id;
-      $('chat-state').textContent = chat.state + (chat.assignee ? ' · ' + chat.assignee : '');
-      var list = $('transcript');
-      list.textContent = '';
-      chat.messages.forEach(function (m) {
-        var li = document.createElement('li');
-        li.className = 'from-' + m.from;
-        li.textContent = m.text;
-        list.appendChild(li);
-      });
-      var notes = $('notes');
-      notes.textContent = '';
-      chat.notes.forEach(function (n) { var li = document.createElement('li'); li.textContent = n.by + ': ' + n.text; notes.appendChild(li); });
-    }, function (err) { status(err.message); });
-  }
-
-  function act(path, body) {
-    if (!current) return;
-    status('');
-    api('POST', '/conversations/' + encodeURIComponent(current) + path, body)
-      .then(function () { return Promise.all([openChat(current), loadQueue()]); })
-      .catch(function (err) { status(err.message); });
-  }
-
-  $('claim').addEventListener('click', function () { act('/claim'); });
-  $('release').addEventListener('click', function () { act('/release'); });
-  $('transfer').addEventListener('click', function () { act('/transfer', { to: $('transfer-to').value }); });
-  $('outcome').addEventListener('change', function () { $('callback-time').hidden = $('outcome').value !== 'safe_callback_consented'; });
-  $('resolve').addEventListener('click', function () {
-    var body = { outcome: $('outcome').value };
-    if (body.outcome === 'safe_callback_consented') {
-      if (!$('callback-time').value.trim()) { status('请填写她同意的安全回访时间'); return $('callback-time').focus(); }
-      body.safeCallbackTime = $('callback-time').value.trim();
-    }
-    act('/resolve', body);
-  });
-  $('reply-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    var text = $('reply').value;
-    act('/messages', { text: text });
-    $('reply').value = '';
-  });
-  $('note-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    act('/notes', { text: $('note').value });
-    $('note').value = '';
-  });
-
-  function loadCanned() {
-    api('GET', '/canned').then(function (data) {
-      var select = $('canned');
-      data.items.forEach(function (item) {
-        var option = document.createElement('option');
-        option.value = item.zh.text;
-        option.textContent = item.zh.title;
-        select.appendChild(option);
-      });
-    });
-  }
-  $('canned').addEventListener('change', function (e) {
-    if (e.target.value) $('reply').value = e.target.value;
-  });
-
-  var RANK = { agent: 0, supervisor: 1, admin: 2 };
+  var events = null;
+  var reconnectTimer = null;
   var panels = {};
+  var factories = {
+    'history-panel': HL.panels.history,
+    'callbacks-panel': HL.panels.callbacks,
+    'referrals-panel': HL.panels.referrals,
+    'canned-panel': HL.panels.canned,
+    dashboard: HL.panels.dashboard,
+    'audit-panel': HL.panels.audit,
+    'users-panel': HL.panels.users,
+    'faq-admin': function () { return window.FaqEditor(HL.api, function (text) { HL.status(text, /^已/.test(text || '') ? 'ok' : 'error'); }); },
+  };
+  var shownTab = 'work';
+  var previousUser = null;
+  var started = false;
 
-  // Tabs: each panel loads when first shown; a tab for a higher role is not shown at all.
+  function show(section) {
+    ['login', 'setup', 'twofa', 'reset'].forEach(function (id) { $(id).hidden = id !== section; });
+  }
+
+  // --- tabs ---
+
+  function tabs() { return Array.prototype.slice.call(document.querySelectorAll('#tabs .tab')); }
+
+  HL.showTab = function (name) {
+    var tab = tabs().filter(function (t) { return t.dataset.tab === name && !t.hidden; })[0];
+    if (!tab) return;
+    shownTab = name;
+    tabs().forEach(function (t) {
+      var selected = t.dataset.tab === name;
+      if (selected) t.setAttribute('aria-current', 'page'); else t.removeAttribute('aria-current');
+      $(t.dataset.tab).hidden = !selected;
+    });
+    if (name !== 'work') {
+      panels[name] = panels[name] || factories[name]();
+      var loading = panels[name].load();
+      if (loading && loading.catch) loading.catch(function () {});
+    }
+  };
+
   function setupTabs(user) {
-    Array.prototype.forEach.call(document.querySelectorAll('#tabs .tab'), function (tab) {
-      var role = tab.dataset.role;
-      tab.hidden = role ? RANK[user.role] < RANK[role] : false;
-      tab.addEventListener('click', function () { showTab(tab.dataset.tab); });
+    tabs().forEach(function (t) {
+      var role = t.dataset.role;
+      t.hidden = role ? HL.RANK[user.role] < HL.RANK[role] : false;
     });
     $('tabs').hidden = false;
-    $('held-title').textContent = RANK[user.role] >= RANK.supervisor ? '进行中的对话（全部）' : '我的对话';
-    if (RANK[user.role] >= RANK.supervisor) {
-      panels.dashboard = window.StaffPanels.dashboard(api, status);
-      panels['audit-panel'] = window.StaffPanels.audit(api, status);
-    }
-    if (RANK[user.role] >= RANK.admin) {
-      panels['users-panel'] = window.StaffPanels.users(api, status);
-      panels['faq-admin'] = window.FaqEditor(api, status);
-    }
-    showTab('work');
+    $('held-title').textContent = HL.RANK[user.role] >= HL.RANK.supervisor ? '进行中的对话（全部）' : '我的对话';
   }
 
-  function showTab(name) {
-    Array.prototype.forEach.call(document.querySelectorAll('#tabs .tab'), function (tab) {
-      var selected = tab.dataset.tab === name;
-      tab.setAttribute('aria-selected', String(selected));
-      if (!tab.hidden) $(tab.dataset.tab).hidden = !selected;
-    });
-    status('');
-    if (panels[name]) panels[name].load();
-  }
+  tabs().forEach(function (t) { t.addEventListener('click', function () { HL.showTab(t.dataset.tab); }); });
 
-  function startWork(user) {
-    loadCanned();
-    $('login').hidden = true;
-    $('logout').hidden = false;
-    setupTabs(user);
-    $('who').textContent = user ? user.name + '（' + user.role + '）' : '';
-    if (window.Notification && Notification.permission === 'default') Notification.requestPermission();
-    var events = new EventSource('/console/api/events');
-    // After a dropped connection the browser resumes with Last-Event-ID; a reload on reconnect also covers a
-    // reconnect that reached another instance or a restarted one, whose event numbers are its own.
-    var connected = false;
-    events.onopen = function () {
-      if (connected) { loadQueue(); if (current) openChat(current); }
-      connected = true;
+  // --- live events ---
+
+  function connection(text) {
+    var node = $('connection');
+    node.hidden = !text;
+    node.textContent = text || '';
+  }
+  HL.connection = connection;
+
+  function startEvents() {
+    stopEvents();
+    var source = new EventSource('/console/api/events');
+    events = source;
+    var opened = false;
+    source.onopen = function () {
+      connection('');
+      // After a dropped connection the browser resumes with Last-Event-ID; reading again also covers a reconnect
+      // that reached another instance or a restarted one, whose event numbers are its own.
+      if (opened) { W.refreshLists(); W.follow(); refreshCallbacks(); }
+      opened = true;
     };
-    ['queue.changed', 'message', 'supervisor.alert'].forEach(function (type) {
-      events.addEventListener(type, function (e) {
-        loadQueue();
-        var data = JSON.parse(e.data);
-        if (type === 'supervisor.alert' && user && user.role !== 'agent') status('有对话等待超过时限：' + data.conversationId);
-        if (current && data.conversationId === current) openChat(current);
+    source.onerror = function () {
+      if (events !== source) return;
+      connection('连接中断，正在重连…');
+      if (source.readyState === EventSource.CLOSED) {
+        // The server refused the stream: the session may be over (the API answers 401 and the login shows).
+        HL.api('GET', '/session').then(function () {
+          clearTimeout(reconnectTimer);
+          reconnectTimer = setTimeout(function () { if (HL.user) startEvents(); }, 3000);
+        }, function () {});
+      }
+    };
+    var on = function (type, handler) {
+      source.addEventListener(type, function (e) {
+        var data = {};
+        try { data = JSON.parse(e.data || '{}'); } catch (err) { data = {}; }
+        handler(data);
       });
+    };
+    on('message', W.onMessage);
+    on('typing', W.onTyping);
+    on('queue.changed', W.onChanged);
+    on('conversation.changed', W.onChanged);
+    on('callback.changed', function (d) { W.onChanged(d); refreshCallbacks(); });
+    on('supervisor.alert', supervisorAlert);
+    on('account.changed', function (d) {
+      // A disabled colleague, a role change or a password reset ends her sessions: find out at once.
+      if (HL.user && d.user === HL.user.name) HL.api('GET', '/session').then(function (s) { if (s.user.role !== HL.user.role) location.reload(); }, function () {});
     });
-    setInterval(function () {
-      Array.prototype.forEach.call(document.querySelectorAll('td.wait'), function (td) { td.textContent = minutes(Number(td.dataset.since)); });
-    }, 1000);
-    return loadQueue();
+    on('session.ended', function () { loggedOut('你的登录已结束（可能已退出、被停用或修改了密码）。请重新登录。'); });
   }
+
+  function stopEvents() {
+    clearTimeout(reconnectTimer);
+    if (events) { events.close(); events = null; }
+  }
+
+  function refreshCallbacks() {
+    if (shownTab === 'callbacks-panel' && panels['callbacks-panel']) panels['callbacks-panel'].load();
+    else HL.api('GET', '/callbacks').then(function (d) {
+      HL.panels.setCallbackCount(d.items.filter(function (i) { return i.overdue; }).length);
+    }, function () {});
+  }
+
+  // --- supervisor alerts ---
+
+  function supervisorAlert(d) {
+    if (!HL.user || HL.RANK[HL.user.role] < HL.RANK.supervisor) return;
+    var key = d.reason + ':' + d.conversationId;
+    if (document.querySelector('.banner[data-key="' + key + '"]')) return;
+    var text = d.reason === 'callback_due'
+      ? '回访已到期：一位求助人约定的回访时间（' + HL.dateTime(d.since) + '）已过，还没有完成。'
+      : '排队超时：一位求助人从 ' + HL.clockTime(d.since) + ' 起等待，已超过时限，请安排人接手。';
+    var banner = el('div', { className: 'banner ' + (d.reason === 'callback_due' ? 'banner-callback' : 'banner-timeout'), data: { key: key }, attrs: { role: 'alert' } }, [
+      el('strong', { text: d.reason === 'callback_due' ? '回访到期' : '排队超时' }),
+      el('span', { text: text }),
+    ]);
+    banner.appendChild(el('button', { type: 'button', text: d.reason === 'callback_due' ? '去回访' : '打开对话', on: { click: function () {
+      banner.remove();
+      if (d.reason === 'callback_due') HL.showTab('callbacks-panel'); else W.open(d.conversationId, { from: 'key' });
+    } } }));
+    banner.appendChild(el('button', { type: 'button', className: 'quiet', text: '知道了', on: { click: function () { banner.remove(); } } }));
+    $('alerts').appendChild(banner);
+  }
+
+  // --- logged in, logged out ---
+
+  function hashChat() {
+    var m = location.hash.match(/chat=([^&]+)/);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  function startWork(user, csrf) {
+    if (previousUser && previousUser !== user.name) { location.reload(); return Promise.resolve(); }
+    previousUser = user.name;
+    HL.user = user;
+    HL.csrf = csrf;
+    show(null);
+    $('work').hidden = false;
+    $('work').dataset.active = 'true';
+    $('logout').hidden = false;
+    $('twofa-open').hidden = false;
+    $('who').textContent = (user.displayName || user.name) + ' · ' + (HL.ROLE[user.role] || user.role);
+    setupTabs(user);
+    HL.showTab(tabs().some(function (t) { return t.dataset.tab === shownTab && !t.hidden; }) ? shownTab : 'work');
+    if (window.Notification && Notification.permission === 'default') {
+      try { Notification.requestPermission(); } catch (e) { /* not supported */ }
+    }
+    startEvents();
+    var base = started ? Promise.resolve() : HL.api('GET', '/topics').then(function (t) {
+      t.items.forEach(function (i) { HL.topics[i.id] = i.zh; });
+      HL.fillReferralKinds();
+    });
+    started = true;
+    return base.then(function () {
+      HL.loadCanned().catch(function () {});
+      HL.loadDirectory().catch(function () {});
+      refreshCallbacks();
+      return W.loadLists();
+    }).then(function () {
+      var id = hashChat();
+      if (id) return W.open(id, { from: 'hash' });
+    }).catch(function (err) { if (err.status !== 401) HL.fail(err); });
+  }
+
+  /** The session is over (401, session.ended): the login shows; the hash keeps the chat for after the login. */
+  function loggedOut(reason) {
+    if (!HL.user && !$('login').hidden) return;
+    stopEvents();
+    HL.user = null;
+    HL.csrf = null;
+    $('work').dataset.active = 'false';
+    $('tabs').hidden = true;
+    $('logout').hidden = true;
+    $('twofa-open').hidden = true;
+    $('who').textContent = '';
+    connection('');
+    HL.clear($('alerts'));
+    tabs().forEach(function (t) { $(t.dataset.tab).hidden = true; });
+    W.reset();
+    $('otp-row').hidden = true;
+    $('login-otp').value = '';
+    $('login-form').elements.password.value = '';
+    var note = $('login-reason');
+    note.hidden = !reason;
+    note.textContent = reason || '';
+    show('login');
+    $('login-form').elements[$('login-form').elements.username.value ? 'password' : 'username'].focus();
+  }
+  HL.onUnauthorized = function () { loggedOut('登录已失效，请重新登录。'); };
+
+  // --- login, with a code when two-factor is on ---
 
   $('login-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var form = e.target;
-    api('POST', '/session', { username: form.username.value, password: form.password.value })
-      .then(function (data) { csrf = data.csrfToken; status(''); return startWork(data.user); })
-      .catch(function (err) { status(err.message); });
+    var f = e.target.elements;
+    if (!f.username.value || !f.password.value) { HL.status('请填写用户名和密码。', 'error'); (f.username.value ? f.password : f.username).focus(); return; }
+    var body = { username: f.username.value, password: f.password.value };
+    if (!$('otp-row').hidden) {
+      if (!/^\d{6}$/.test(f.otp.value.trim())) { HL.status('请输入验证器应用中的 6 位数字。', 'error'); f.otp.focus(); return; }
+      body.otp = f.otp.value.trim();
+    }
+    HL.api('POST', '/session', body, { login: true }).then(function (data) {
+      HL.status('');
+      $('login-reason').hidden = true;
+      $('otp-row').hidden = true;
+      f.otp.value = '';
+      f.password.value = '';
+      if (data.setupTwoFactor) return twoFactorSetup(data, true);
+      return startWork(data.user, data.csrfToken);
+    }, function (err) {
+      if (err.status === 401 && err.data && err.data.twoFactor === 'code') {
+        $('otp-row').hidden = false;
+        HL.status('请输入手机验证器应用中的 6 位数字。');
+        f.otp.focus();
+        return;
+      }
+      if (err.status === 401) {
+        HL.status(body.otp ? '用户名、密码或验证码不对。' : '用户名或密码不对。', 'error');
+        if (body.otp) { f.otp.value = ''; f.otp.focus(); }
+        return;
+      }
+      HL.fail(err, '登录失败');
+    });
   });
 
   $('logout').addEventListener('click', function () {
-    api('DELETE', '/session').then(function () { location.reload(); });
+    HL.api('DELETE', '/session').then(function () {}, function () {}).then(function () {
+      try {
+        Object.keys(sessionStorage).forEach(function (k) { if (k.indexOf('hl.') === 0) sessionStorage.removeItem(k); });
+      } catch (e) { /* ignore */ }
+      history.replaceState(null, '', location.pathname);
+      location.reload();
+    });
   });
 
-  // The first run: no account yet. With the setup link's token (after '#') she creates the first admin here;
-  // without it the page says how the first account is made.
+  // --- two-factor set-up ---
+
+  var setupSession = null;
+  function twoFactorSetup(session, required) {
+    setupSession = session;
+    HL.user = session.user;
+    HL.csrf = session.csrfToken;
+    $('work').hidden = true;
+    $('work').dataset.active = 'false';
+    tabs().forEach(function (t) { $(t.dataset.tab).hidden = true; });
+    $('tabs').hidden = true;
+    $('twofa-required').hidden = !required;
+    $('twofa-cancel').hidden = required;
+    $('twofa-secret-box').hidden = true;
+    $('twofa-secret').textContent = '';
+    $('twofa-code').value = '';
+    $('logout').hidden = false;
+    show('twofa');
+    $('twofa-start').focus();
+  }
+  HL.onTwoFactorSetup = function () {
+    if (!$('twofa').hidden) return;
+    HL.api('GET', '/session').then(function (s) { twoFactorSetup(s, true); }, function () {});
+  };
+
+  $('twofa-open').addEventListener('click', function () {
+    HL.api('GET', '/session').then(function (s) { twoFactorSetup(s, false); }, function () {});
+  });
+
+  $('twofa-start').addEventListener('click', function () {
+    HL.api('POST', '/me/2fa', {}).then(function (r) {
+      // Groups of four, as authenticator apps show them.
+      $('twofa-secret').textContent = r.secret.replace(/(.{4})/g, '$1 ').trim();
+      $('twofa-label').textContent = setupSession ? setupSession.user.name : '';
+      $('twofa-secret-box').hidden = false;
+      $('twofa-code').focus();
+    }, function (err) { HL.fail(err, '无法开始设置'); });
+  });
+
+  $('twofa-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var code = $('twofa-code').value.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(code)) { HL.status('请输入 6 位数字。', 'error'); $('twofa-code').focus(); return; }
+    HL.api('POST', '/me/2fa/confirm', { code: code }).then(function () {
+      HL.status('两步验证已启用。以后登录时需要输入验证器应用中的数字。', 'ok');
+      return HL.api('GET', '/session').then(function (s) { return startWork(s.user, s.csrfToken); });
+    }, function (err) {
+      if (err.status === 400) { HL.status('数字不对：请输入应用当前显示的 6 位数字。', 'error'); $('twofa-code').select(); return; }
+      if (err.status === 409) { HL.status('设置已过期，请按“显示密钥”重新开始。', 'error'); $('twofa-secret-box').hidden = true; return; }
+      HL.fail(err, '设置失败');
+    });
+  });
+
+  $('twofa-cancel').addEventListener('click', function () {
+    HL.api('GET', '/session').then(function (s) { startWork(s.user, s.csrfToken); }, function () {});
+  });
+
+  // --- the first run ---
+
   var setupToken = (location.hash.match(/setup=([A-Za-z0-9_-]+)/) || [])[1];
   $('setup-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var f = e.target.elements;
-    if (f.password.value !== f.again.value) return status('两次输入的密码不一样');
-    api('POST', '/setup', { token: setupToken, name: f.name.value, displayName: f.displayName.value, password: f.password.value })
+    if (f.password.value !== f.again.value) { HL.status('两次输入的密码不一样。', 'error'); f.again.focus(); return; }
+    HL.api('POST', '/setup', { token: setupToken, name: f.name.value, displayName: f.displayName.value, password: f.password.value }, { login: true })
       .then(function (u) {
         history.replaceState(null, '', location.pathname);
-        $('setup').hidden = true;
-        $('login').hidden = false;
+        show('login');
         $('login-form').elements.username.value = u.name;
-        status('');
+        HL.status('');
         $('no-account').hidden = false;
         $('no-account').textContent = '管理员账号 ' + u.name + ' 已创建，请登录。其他工作人员由管理员在“用户”页添加。';
-      }, function (err) { status(err.message); });
+        $('login-form').elements.password.focus();
+      }, function (err) { HL.fail(err, '创建失败'); });
   });
 
-  // A reload keeps the cookie but not the CSRF token: log in again to write.
-  api('GET', '/setup').then(function (s) {
-    if (s.needed && setupToken && s.method === 'link') { $('setup').hidden = false; return; }
-    $('login').hidden = false;
-    if (!s.needed) return;
-    $('no-account').hidden = false;
-    $('no-account').textContent = s.method === 'link'
-      ? '还没有任何账号。请打开服务启动时输出的一次性设置链接来创建第一个管理员；没有默认账号和默认密码。'
-      : '还没有任何账号。请在服务器上创建第一个管理员（密码从标准输入读取，至少 12 个字符）：npm run cli -- user add 名字 --role admin';
-  }, function () { $('login').hidden = false; });
+  // --- a password reset link from an admin (#reset=<token>) ---
+
+  var resetToken = (location.hash.match(/reset=([A-Za-z0-9_-]+)/) || [])[1];
+  $('reset-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var f = e.target.elements;
+    if (f.password.value !== f.again.value) { HL.status('两次输入的密码不一样。', 'error'); f.again.focus(); return; }
+    HL.api('POST', '/reset', { token: resetToken, password: f.password.value }, { login: true }).then(function (r) {
+      history.replaceState(null, '', location.pathname);
+      resetToken = null;
+      f.password.value = '';
+      f.again.value = '';
+      show('login');
+      $('login-form').elements.username.value = r.name;
+      HL.status('新密码已保存，请用新密码登录。', 'ok');
+      $('login-form').elements.password.focus();
+    }, function (err) {
+      if (err.status === 403) HL.status('这个链接已经用过或已过期。请让管理员重新生成一个。', 'error');
+      else HL.fail(err, '保存失败');
+    });
+  });
+
+  // --- start: a valid session cookie comes straight back to work (and to the chat in the hash) ---
+
+  function boot() {
+    if (resetToken) { show('reset'); $('reset-password').focus(); return; }
+    HL.api('GET', '/session', undefined, { login: true }).then(function (s) {
+      if (s.setupTwoFactor) return twoFactorSetup(s, true);
+      return startWork(s.user, s.csrfToken);
+    }, function () {
+      return HL.api('GET', '/setup', undefined, { login: true }).then(function (s) {
+        if (s.needed && setupToken && s.method === 'link') { show('setup'); $('setup-form').elements.name.focus(); return; }
+        show('login');
+        if (!s.needed) return;
+        $('no-account').hidden = false;
+        $('no-account').textContent = s.method === 'link'
+          ? '还没有任何账号。请打开服务启动时输出的一次性设置链接来创建第一个管理员；没有默认账号和默认密码。'
+          : '还没有任何账号。请在服务器上创建第一个管理员（密码从标准输入读取，至少 12 个字符）：npm run cli -- user add 名字 --role admin';
+      }, function () { show('login'); });
+    });
+  }
+  boot();
 })();

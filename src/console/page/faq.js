@@ -25,6 +25,9 @@
             var td = document.createElement('td'); td.textContent = text; tr.appendChild(td);
           });
           tr.addEventListener('click', function () { open(item.intent); });
+          // Reachable by keyboard too: Tab to the row, Enter or Space opens it.
+          tr.tabIndex = 0;
+          tr.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(item.intent); } });
           body.appendChild(tr);
         });
       }).catch(function (err) { status(err.message); });
