@@ -219,7 +219,11 @@ export class Dialogue {
       // topic button the bot offered still answers when she taps it. With nobody online, a short note now and then
       // that what she writes is kept for staff.
       const waiting = view.state === 'queued';
-      if (screening.level === 'imminent') {
+      // With a person, only a new imminent signal (one the chat has not had): an answer to the person's question that
+      // is imminent because the chat is ("yes, he is watching TV") is theirs to answer.
+      const before = new Set(previous?.screenings.flatMap((s) => s.signals));
+      const fresh = screening.signals.some((s) => s !== 'model' && !before.has(s));
+      if (screening.level === 'imminent' && (waiting || fresh)) {
         const given = this.emergency(turn);
         if (waiting) {
           this.acknowledgeDanger(turn, given);

@@ -85,6 +85,17 @@ describe('the live-agent queue', () => {
     await events.stop();
   });
 
+  it('with a person in an emergency chat: her calm answer is theirs; a new danger she writes still gets 110', async () => {
+    await say('q-knife', '他现在拿着刀在门口');
+    await app.handoff.claim('q-knife', li);
+    await app.handoff.agentMessage('q-knife', li, '我是李老师。你现在能安全说话吗？');
+    const before = (await botTexts('q-knife')).length;
+    await say('q-knife', '能，他在客厅看电视');
+    expect((await botTexts('q-knife')).slice(before)).toEqual([]);
+    await say('q-knife', '他正在掐我脖子');
+    expect((await botTexts('q-knife')).slice(before).join('\n')).toMatch(/110/);
+  });
+
   it('releases, transfers and resolves; after resolve the bot answers again and says so', async () => {
     await app.handoff.release('q-chat', li);
     expect((await app.handoff.queue()).map((q) => q.conversationId)).toContain('q-chat');
