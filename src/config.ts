@@ -9,7 +9,8 @@ const list = z
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port entries, comma-separated');
 
-const schema = z.object({
+/** Every setting, with its default; `.env.example` and the README list each one. */
+export const schema = z.object({
   PORT: intFrom(0, 65535).default(3978),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

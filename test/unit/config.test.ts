@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { ConfigError, parseConfig, schema } from '../../src/config.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 describe('config', () => {
   it('has safe defaults: memory store, loopback, no allowed channels, /api/messages closed', () => {
@@ -47,5 +50,16 @@ describe('config', () => {
   it('reads staffed hours and refuses a malformed one', () => {
     expect(parseConfig({ STAFFED_HOURS: 'mon-fri 08:30-17:30; sat 09:00-12:00' }).staffedHours).toHaveLength(2);
     expect(() => parseConfig({ STAFFED_HOURS: 'weekdays 9 to 5' })).toThrow(/STAFFED_HOURS/);
+  });
+
+  it('is documented: .env.example names every setting with a value the service accepts, and the README lists each', () => {
+    const example = readFileSync(resolve(PROJECT_ROOT, '.env.example'), 'utf8');
+    const readme = readFileSync(resolve(PROJECT_ROOT, 'README.md'), 'utf8');
+    const named = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+    const settings = Object.keys(schema.shape);
+    expect(settings.filter((k) => !named.has(k))).toEqual([]);
+    expect(settings.filter((k) => !readme.includes(k) && !readme.includes(`_${k.split('_').pop()}`))).toEqual([]);
+    const active = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(() => parseConfig(active)).not.toThrow();
   });
 });
