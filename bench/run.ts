@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark prints its figures next to a bare baseline measured in the same run. */
 import { benchClassify } from './classify.js';
+import { benchCrossValidation } from './cross-validation.js';
 import { benchHandoff } from './handoff.js';
 import { benchRetrain } from './retrain.js';
 import { benchScreen } from './screen.js';
@@ -19,6 +20,7 @@ const sections: [string, () => Promise<void>][] = [
   ['handoff on Redis', benchHandoff],
   ['console events (SSE fan-out)', benchSse],
   ['Chinese tokenizer choice', benchZhTokenizers],
+  ['intent cross-validation', benchCrossValidation],
 ];
 
 // `npm run bench -- startup turns` runs those sections only.

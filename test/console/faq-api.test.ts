@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import type { App } from '../../src/app.js';
 import { buildTestApp } from '../support/app.js';
+import { smallIntentsDir } from '../support/intents.js';
 import { addStaff, staffClient, type Staff } from '../support/staff.js';
 import { openChat, say } from '../support/user.js';
 
@@ -13,7 +14,7 @@ let boss: Staff;
 let chief: Staff;
 
 beforeAll(async () => {
-  app = await buildTestApp({}, { clock: () => now });
+  app = await buildTestApp({}, { clock: () => now, intentsDir: smallIntentsDir() });
   base = `http://127.0.0.1:${(await app.listen()).port}`;
   await addStaff(app.store, 'li', 'zhao', 'boss', 'chief');
   boss = await login('boss');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { parseEdit } from '../../src/faq/document.js';
 import { buildTestApp } from '../support/app.js';
+import { smallIntentsDir } from '../support/intents.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
 
 /** Training in the worker takes 10 to 40 s on this machine, more while other test files train in parallel. */
@@ -25,8 +26,8 @@ describe.skipIf(!available)('FAQ publications across instances', () => {
 
   it('swaps the new answer and training sentences in on the other instance, and a new instance starts with them', async () => {
     const env = { REDIS_URL: server.url, TOKEN_SECRET: SECRET };
-    const a = await buildTestApp(env);
-    const b = await buildTestApp(env);
+    const a = await buildTestApp(env, { intentsDir: smallIntentsDir() });
+    const b = await buildTestApp(env, { intentsDir: smallIntentsDir() });
     apps.push(a, b);
 
     const head = await a.catalog.get('legal_aid');
@@ -41,7 +42,7 @@ describe.skipIf(!available)('FAQ publications across instances', () => {
     await b.model.idle();
     expect((await b.model.classify(phrase, 'zh')).intent).toBe('legal_aid');
 
-    const c = await buildTestApp(env);
+    const c = await buildTestApp(env, { intentsDir: smallIntentsDir() });
     apps.push(c);
     expect(c.faq().legal_aid.zh.text).toBe(text);
     expect(c.catalog.current().versions.legal_aid).toBe(head.version + 1);

@@ -200,7 +200,7 @@ describe.skipIf(!available)('a Redis that stops answering (paused, not gone)', (
     server = await startRedis();
     capture = captureLog('trace');
     // The default command timeout, as deployed.
-    app = await buildTestApp({ REDIS_URL: server.url, TOKEN_SECRET: 'a-secret-for-the-hardening-tests-0123456789' }, { log: capture.log });
+    app = await buildTestApp({ REDIS_URL: server.url, TOKEN_SECRET: 'a-secret-for-the-hardening-tests-0123456789', REDIS_COMMAND_TIMEOUT_MS: '1000' }, { log: capture.log });
     base = `http://127.0.0.1:${(await app.listen()).port}`;
   });
   afterAll(async () => {

@@ -58,9 +58,16 @@ let model: string;
 let loaded: IntentClassifier;
 let importedNlp: Nlp;
 
-// Training takes about a minute alone, several while other test files train beside it.
+/**
+ * The network is trained on every third sentence of each topic: the comparison needs a network of the real shape
+ * (every topic, both locales), not an accurate one, and this trains in a third of the time.
+ */
+const trainingCorpus = Object.fromEntries(
+  LOCALES.map((locale) => [locale, Object.fromEntries(Object.entries(corpus[locale]).map(([topic, list]) => [topic, (list as string[]).filter((_, i) => i % 3 === 0)]))]),
+) as typeof corpus;
+
 beforeAll(async () => {
-  ({ classifier: trained, nlp: trainingNlp } = await IntentClassifier.trainWithNlp(corpus));
+  ({ classifier: trained, nlp: trainingNlp } = await IntentClassifier.trainWithNlp(trainingCorpus));
   model = trained.toModel();
   loaded = await IntentClassifier.fromModel(model);
   // What `fromModel` used to do with the model it was given: NLP.js's export, without the language guesser's sentences.
