@@ -102,7 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const metrics = new Metrics(async () => (await store.listQueue()).map((q) => q.item));
   const store: Store = countFailures(
     options.store ??
-      (await createStore(config, { onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') })),
+      (await createStore(config, { clock, onUnreplicated: (acknowledged) => log.warn({ acknowledged, wanted: config.redis.waitReplicas }, 'a write reached fewer replicas than asked for') })),
     () => metrics.storeErrors.inc(),
   );
 

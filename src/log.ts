@@ -40,11 +40,14 @@ const REDACT = [
 export function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err };
   const code = (err as { code?: unknown }).code;
+  // JSON.parse quotes the text it failed on, in the message and the stack's first line: a stored record, her words.
+  const quoting = err instanceof SyntaxError;
+  const message = quoting ? 'text is not valid JSON' : err.message;
   return {
     type: err.name || err.constructor?.name || 'Error',
-    message: err.message,
+    message,
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-    stack: err.stack,
+    stack: quoting && err.stack ? [`${err.name}: ${message}`, ...err.stack.split('\n').filter((l) => /^\s+at /.test(l))].join('\n') : err.stack,
   };
 }
 

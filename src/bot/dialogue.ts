@@ -7,7 +7,7 @@
  * plainly, give two or three steps for now, offer choices, ask whether she is safe to talk, keep it short, and
  * never promise what the service cannot do. The words are data (`replies/bot.json`).
  */
-import { botMayAnswer, type ConversationView } from '../core/conversation.js';
+import { botMayAnswer, type ConversationState, type ConversationView } from '../core/conversation.js';
 import { decide, type Decision } from '../core/policy.js';
 import type { CallbackPatch, DialogueMemory } from '../core/record.js';
 import { riskRank, type Action, type Classification, type Locale, type RiskLevel, type Screening, type TopicId } from '../core/types.js';
@@ -75,7 +75,7 @@ export interface DialogueDeps {
     /** Marks the conversation as welcomed; false when it was already. */
     welcome(conversationId: string, locale: Locale): Promise<boolean>;
     /** Remembers the language she chose. */
-    relocalize(conversationId: string, locale: Locale): Promise<unknown>;
+    relocalize(conversationId: string, locale: Locale): Promise<{ state: ConversationState }>;
   };
   log: Logger;
 }
@@ -141,10 +141,14 @@ export class Dialogue {
     return { kind: 'welcome', text: this.w('welcome', locale), buttons: this.menuButtons(locale) };
   }
 
-  /** She switched language: remembered for the rest of the chat, and a short greeting with the topic buttons in it. */
-  async relocalize(conversationId: string, locale: Locale): Promise<Reply> {
+  /**
+   * She switched language: remembered for the rest of the chat, and a short greeting with the topic buttons in it;
+   * nothing is said while a person is with her or about to be (the bot does not speak on its own then).
+   */
+  async relocalize(conversationId: string, locale: Locale): Promise<Reply | undefined> {
     try {
-      await this.deps.conversations.relocalize(conversationId, locale);
+      const record = await this.deps.conversations.relocalize(conversationId, locale);
+      if (!botMayAnswer(record.state)) return undefined;
     } catch (err) {
       this.deps.log.error({ err, conversationId }, 'conversation state unavailable');
     }
@@ -197,10 +201,12 @@ export class Dialogue {
       turns: (previous?.turns ?? 0) + 1,
     };
     const turn = new Turn(this, memory, screening, risk, locale, view.state);
-    const tap = this.tapOf(text);
+    // With a person holding the chat, her words are for that person: no intake question and no tap is the bot's.
+    const held = view.state !== 'bot' && view.state !== 'queued';
+    const tap = held ? undefined : this.tapOf(text);
 
     // She is answering a question the bot asked (leaving a message or a safe contact): danger still comes first.
-    if (memory.awaiting && screening.level !== 'imminent' && !tap) {
+    if (memory.awaiting && !held && screening.level !== 'imminent' && !tap) {
       return this.finishIntake(conversationId, turn, text);
     }
     if (tap === 'safeYes' || tap === 'safeNo') {
@@ -486,9 +492,12 @@ export class Dialogue {
         break;
     }
     if (turn.screening.level === 'high' || turn.screening.level === 'elevated') {
-      // The acknowledgement comes first, before the note that her words are kept.
-      this.acknowledge(turn, turn.screening);
-      turn.replies.unshift(turn.replies.pop()!);
+      // What she tells comes first, before the note that her words are kept: at high risk the danger named and the
+      // steps for now, as anywhere else in the chat.
+      const kept = turn.replies.length;
+      if (turn.screening.level === 'high') this.highRisk(turn, turn.screening);
+      else this.acknowledge(turn, turn.screening);
+      turn.replies.unshift(...turn.replies.splice(kept));
     }
     return this.finish(conversationId, turn, { action: 'handoff', escalate: true, offline: true, callback });
   }

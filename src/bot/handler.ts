@@ -52,7 +52,8 @@ export class HotlineBot extends ActivityHandler {
       const { activity } = context;
       if (activity.name === 'setLocale' && typeof activity.value === 'string') {
         const locale = localeHint({ locale: activity.value });
-        if (locale) await context.sendActivity(toActivity(await this.dialogue.relocalize(keyOf(context), locale)));
+        const reply = locale ? await this.dialogue.relocalize(keyOf(context), locale) : undefined;
+        if (reply) await context.sendActivity(toActivity(reply));
       }
       await next();
     });

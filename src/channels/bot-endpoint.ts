@@ -11,6 +11,7 @@ import { readJson } from '../http/body.js';
 import { HttpError, sendError } from '../http/errors.js';
 import { API_CSP, securityHeaders } from '../http/headers.js';
 import type { Logger } from '../log.js';
+import { MessageNotStoredError } from './recorder.js';
 import { z } from 'zod';
 
 /** Bot Framework activities are small; a 20,000-character message in Chinese is about 60 KB. */
@@ -54,6 +55,8 @@ export async function createCloudAdapter(config: Config['bot'], log: Logger, mid
   adapter.onTurnError = async (_context, err) => {
     // The error's name only: the Bot Framework's messages quote the values they choke on.
     log.error({ errName: err instanceof Error ? err.name : typeof err }, 'turn failed');
+    // Her message was not stored: the channel must get an error, not a 200, so that it does not count it delivered.
+    if (err instanceof MessageNotStoredError) throw err;
   };
   return adapter;
 }

@@ -216,10 +216,13 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
         channelData: clientId ? { clientActivityID: clientId, clientTimestamp: body.channelData?.clientTimestamp } : undefined,
       };
       // Recorded before it is acknowledged; a retry with the same client id is not recorded twice.
-      const { seq } = await adapter.receive(bot, conversationId, {
+      const { seq, repliesLost } = await adapter.receive(bot, conversationId, {
         id: clientId ? `directline:${conversationId}:${clientId}` : randomUUID(),
         activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
       });
+      // Her message is kept, but what the bot said to it could not be, and she reads only what is kept: the numbers
+      // now, and a retry (the same client id) runs the turn again.
+      if (repliesLost) throw refuse(503, 'the reply could not be stored; send again', true);
       const id = activityId(conversationId, seq);
       res.send(200, { id });
     } catch (err) {

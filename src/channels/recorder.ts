@@ -14,6 +14,13 @@ import type { Logger } from '../log.js';
 
 /** turnState key: the channel has recorded her message already. */
 export const ALREADY_RECORDED = Symbol('alreadyRecorded');
+/** turnState key: a reply of the bot's could not be stored, so a Direct Line client never reads it. */
+export const REPLY_LOST = Symbol('replyLost');
+
+/** Her message on a Bot Framework channel could not be stored: the channel must not be told it was received. */
+export class MessageNotStoredError extends Error {
+  override name = 'MessageNotStoredError';
+}
 
 /**
  * A Bot Framework conversation's key: scoped by its channel and hashed, so that it can never name a Direct Line
@@ -36,6 +43,7 @@ export function transcriptRecorder(transcript: Transcript, conversations: Conver
         context.turnState.set(CONVERSATION_KEY, botFrameworkKey(activity.channelId, activity.conversation.id));
       }
       const key = context.turnState.get(CONVERSATION_KEY) as string;
+      let notStored = false;
       // CloudAdapter names the proactive turn ContinueConversation; our LogAdapter continueConversation.
       const proactive = activity.type === ActivityTypes.Event && (activity.name === ActivityEventNames.ContinueConversation || activity.name === 'continueConversation');
       if (activity.type === ActivityTypes.Message && !context.turnState.get(ALREADY_RECORDED)) {
@@ -48,8 +56,10 @@ export function transcriptRecorder(transcript: Transcript, conversations: Conver
           const reference = TurnContext.getConversationReference(activity);
           await conversations.mutate(key, (current) => (current.reference ? undefined : { next: { ...current, reference: reference as Record<string, unknown> } }));
         } catch (err) {
-          // The turn goes on: the dialogue still screens and, in danger, still gives the emergency numbers.
+          // The turn goes on: the dialogue still screens and, in danger, still gives the emergency numbers; then the
+          // channel hears of the failure (below), so that it does not count her message as delivered.
           log.error({ err, conversationId: key }, 'storing an incoming message failed');
+          notStored = true;
         }
       }
       if (!proactive) {
@@ -61,12 +71,14 @@ export function transcriptRecorder(transcript: Transcript, conversations: Conver
               await transcript.recordBot(key, { id: outgoing.id, text: outgoing.text, activity: stored(outgoing) });
             } catch (err) {
               log.error({ err, conversationId: key }, 'storing an outgoing message failed');
+              context.turnState.set(REPLY_LOST, true);
             }
           }
           return sendNext();
         });
       }
       await next();
+      if (notStored) throw new MessageNotStoredError('her message could not be stored');
     },
   };
 }

@@ -36,10 +36,10 @@ export function mountWidget(server: Server, options: { quickExitUrl: string }): 
   const page = readFileSync(join(widgetDir, 'index.html'), 'utf8').replaceAll('{{EXIT_URL}}', escapeAttr(options.quickExitUrl));
   const js = 'application/javascript; charset=utf-8';
   const files = staticFiles({
-    'webchat.js': { path: join(webchatDist, 'webchat-minimal.js'), type: js, cache: 'public, max-age=86400' },
-    'widget.js': { path: join(widgetDir, 'widget.js'), type: js, cache: 'no-cache' },
-    'widget.css': { path: join(widgetDir, 'widget.css'), type: 'text/css; charset=utf-8', cache: 'no-cache' },
-    'favicon.svg': { path: join(widgetDir, 'favicon.svg'), type: 'image/svg+xml', cache: 'public, max-age=86400' },
+    'webchat.js': { path: join(webchatDist, 'webchat-minimal.js'), type: js, cache: 'no-store' },
+    'widget.js': { path: join(widgetDir, 'widget.js'), type: js, cache: 'no-store' },
+    'widget.css': { path: join(widgetDir, 'widget.css'), type: 'text/css; charset=utf-8', cache: 'no-store' },
+    'favicon.svg': { path: join(widgetDir, 'favicon.svg'), type: 'image/svg+xml', cache: 'no-store' },
   });
 
   server.get('/', async (_req, res) => {

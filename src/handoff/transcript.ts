@@ -10,6 +10,8 @@ import { publishEvent } from './events.js';
 export type { AppendResult, LogEntry } from '../store/store.js';
 export { LogFullError } from '../store/store.js';
 
+/** A client retries a failed send within minutes; a day is ample. */
+const TURN_MARK_SECONDS = 86_400;
 /** A conversation holds at most this many of her messages; then she is asked to start a new chat. */
 export const MAX_USER_ENTRIES = 1000;
 /** Room for the replies to those messages and for staff: the log as a whole is bounded too. */
@@ -41,6 +43,14 @@ export class Transcript {
   /** What a staff member wrote to her. */
   recordAgent(conversationId: string, message: Recorded): Promise<AppendResult> {
     return this.record(conversationId, 'agent', message, MAX_ENTRIES);
+  }
+
+  /**
+   * Marks the bot's turn for her message number `seq` as run; true the first time. A retry of a message that was
+   * stored but whose turn never ran (the reply could not be stored, the process died) runs the turn then.
+   */
+  turnRun(conversationId: string, seq: number): Promise<boolean> {
+    return this.deps.store.markOnce(`turn:${conversationId}:${seq}`, TURN_MARK_SECONDS);
   }
 
   read(conversationId: string, afterSeq = 0, limit?: number): Promise<LogEntry[]> {

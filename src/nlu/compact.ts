@@ -35,7 +35,8 @@
  * "Constructor" (or "" and "undefined", which share a slot) answer differently afterwards, until the cache
  * expires within the hour. The runner answers as NLP.js does before any of that.
  */
-import { NormalizerEn, StemmerEn, TokenizerEn } from '@nlpjs/lang-en-min';
+import { NormalizerEn, TokenizerEn } from '@nlpjs/lang-en-min';
+import { ForgetfulStemmerEn } from './stemmer.js';
 import { LOCALES, type Locale } from '../core/types.js';
 import { foldText, tokenizeZh } from './text.js';
 
@@ -245,17 +246,11 @@ const bitsetToBase64 = (bits: Uint8Array) => Buffer.from(bits.buffer, bits.byteO
 
 const normalizerEn = new NormalizerEn();
 const tokenizerEn = new TokenizerEn();
-const stemmerEn = new StemmerEn();
-let stemmedSinceReset = 0;
+const stemmerEn = new ForgetfulStemmerEn();
 
 /** NLP.js's English normalizer, tokenizer (empty tokens dropped) and stemmer, as its prepare step runs them. */
 function prepareEn(text: string): string[] {
   const tokens = tokenizerEn.innerTokenize(normalizerEn.normalize(text)).filter((x) => x);
-  // The stemmer remembers every word it has stemmed, and the service sees unbounded text: forget now and then.
-  if ((stemmedSinceReset += tokens.length) > 100_000) {
-    stemmedSinceReset = 0;
-    stemmerEn.cache = {};
-  }
   return stemmerEn.stem(tokens);
 }
 

@@ -4,8 +4,7 @@
  * guard asks whether the message holds at least one *specific* token (one used by few topics) of the hotline's
  * own topics; a message with none is off topic whatever the network says.
  */
-// From @nlpjs/lang-en-min, which @nlpjs/basic re-exports it from: the service need not load the rest of NLP.js.
-import { StemmerEn } from '@nlpjs/lang-en-min';
+import { ForgetfulStemmerEn } from './stemmer.js';
 import type { Locale, TopicId } from '../core/types.js';
 import type { Corpus } from './corpus.js';
 import { foldText, tokenizeZh } from './text.js';
@@ -18,7 +17,7 @@ const GENERIC_TOPICS: Record<Locale, number> = { zh: 14, en: 14 };
  */
 const SHARE = 0.02;
 
-const stemmer = new StemmerEn();
+const stemmer = new ForgetfulStemmerEn();
 
 /** Words of the message: Chinese bigrams (single characters are too common to tell topics), English stems. */
 export function tokens(text: string, locale: Locale): string[] {

@@ -8,10 +8,11 @@ import type { Store } from './store.js';
 
 export async function createStore(
   config: Pick<Config, 'shared' | 'redis' | 'retentionDays'>,
-  hooks: { onUnreplicated?: (acknowledged: number) => void } = {},
+  hooks: { onUnreplicated?: (acknowledged: number) => void; clock?: () => number } = {},
 ): Promise<Store> {
-  if (!config.shared) return new MemoryStore({ retentionDays: config.retentionDays });
+  // The embedded store expires by the service's clock (Redis by its own).
+  if (!config.shared) return new MemoryStore({ retentionDays: config.retentionDays, clock: hooks.clock });
   const { RedisStore } = await import('./redis.js');
   const { url, sentinels, sentinelName, clusterNodes, password, waitReplicas, commandTimeoutMs } = config.redis;
-  return new RedisStore({ url, sentinels, sentinelName, clusterNodes, password, waitReplicas, commandTimeoutMs, retentionDays: config.retentionDays, ...hooks });
+  return new RedisStore({ url, sentinels, sentinelName, clusterNodes, password, waitReplicas, commandTimeoutMs, retentionDays: config.retentionDays, onUnreplicated: hooks.onUnreplicated });
 }

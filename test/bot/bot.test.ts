@@ -120,6 +120,29 @@ describe('the bot through the Bot Framework test adapter', () => {
     expect(kept?.text).not.toMatch(/法院/);
   });
 
+  it('with a person holding the chat, her words are for that person: no intake question, no tap, no greeting', async () => {
+    const a = adapter();
+    const id = `test-${conversations}`;
+    await exchange(a, '转人工');
+    const [asked] = await exchange(a, '留下安全联系方式');
+    expect(asked?.text).toBeTruthy();
+    await app.handoff.claim(id, { name: 'li', displayName: '李老师', publicId: 'staff-li' });
+    expect(await exchange(a, '你好，我在')).toEqual([]);
+    expect(await exchange(a, '留下安全联系方式')).toEqual([]);
+    expect(await exchange(a, { type: ActivityTypes.Event, name: 'setLocale', value: 'en-US' })).toEqual([]);
+    expect((await app.conversations.get(id))?.callback?.contactWay).toBeUndefined();
+  });
+
+  it('while she answers a question of the bot, a high-risk disclosure still names the danger and gives the steps', async () => {
+    const a = adapter();
+    await exchange(a, '转人工');
+    await exchange(a, '给工作人员留言');
+    const replies = (await exchange(a, '他昨天掐我脖子，我差点喘不过气')).map((r) => r.text).join('\n');
+    expect(replies).toMatch(/掐/);
+    expect(replies).toMatch(/110/);
+    expect(replies).toMatch(/保存/);
+  });
+
   it('handles a picture, an empty message, emoji only and a 20,000-character message without an error', async () => {
     const picture = await exchange(adapter(), { type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'data:,' }] });
     expect(picture[0]?.text).toMatch(/文字/);

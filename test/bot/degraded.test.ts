@@ -24,7 +24,7 @@ function dialogue(overrides: Partial<DialogueDeps>): Dialogue {
     staffedHours: () => 'mon-fri 08:30-17:30',
     minScore: 0.6,
     staffAvailable: async () => false,
-    conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => ({ state: 'bot' }), welcome: async () => true, relocalize: async () => undefined },
+    conversations: { load: async () => ({ state: 'bot', memory: undefined }), save: async () => ({ state: 'bot' }), welcome: async () => true, relocalize: async () => ({ state: 'bot' as const }) },
     log: createLogger('silent'),
     ...overrides,
   });

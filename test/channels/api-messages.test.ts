@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { buildTestApp } from '../support/app.js';
 import { botFrameworkKey } from '../../src/channels/recorder.js';
+import { flakyStore } from '../support/flaky-store.js';
 
 const CHANNEL = 'http://channel.test';
 let app: App;
@@ -86,3 +87,30 @@ describe('health', () => {
     expect(await ready.json()).toMatchObject({ store: true, model: true });
   });
 });
+
+describe('POST /api/messages when her message cannot be stored', () => {
+  it('still sends the emergency text through the channel, and answers the channel with an error rather than 200', async () => {
+    const flaky = await buildTestApp({ ALLOWED_SERVICE_URLS: CHANNEL, BOT_ALLOW_UNAUTHENTICATED: 'true' }, { store: flakyStore((entry) => entry.from === 'user') });
+    try {
+      const url = `http://127.0.0.1:${(await flaky.listen()).port}`;
+      const replies: string[] = [];
+      nock(CHANNEL)
+        .post(/\/v3\/conversations\/conv-unstored\/activities/)
+        .times(5)
+        .reply(200, (_uri, body) => {
+          replies.push((body as { text?: string }).text ?? '');
+          return { id: 'r' };
+        });
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity('救命 他拿着刀要杀我', CHANNEL, 'conv-unstored')),
+      });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(replies.join('\n')).toMatch(/110/);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+

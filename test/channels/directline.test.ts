@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { TokenSigner } from '../../src/channels/tokens.js';
 import { buildTestApp } from '../support/app.js';
+import { flakyStore } from '../support/flaky-store.js';
 
 let app: App;
 let base: string;
@@ -125,5 +126,39 @@ describe('Direct Line v3', () => {
     for (let i = 0; i < 25; i++) statuses.push((await fetch(`${base}/tokens/generate`, { method: 'POST' })).status);
     expect(statuses.slice(0, 5).every((x) => x === 200)).toBe(true);
     expect(statuses).toContain(429);
+  });
+});
+
+describe('a reply the store could not keep', () => {
+  it('answers her send with 503 and the emergency text, and her retry runs the turn again so the reply reaches her', async () => {
+    let failBotWrites = 0;
+    // The next bot reply fails to be written once (a Redis hiccup mid-turn).
+    const store = flakyStore((entry) => entry.from === 'bot' && failBotWrites-- > 0);
+    const flaky = await buildTestApp({ TOKEN_SECRET: SECRET }, { store });
+    try {
+      const url = `http://127.0.0.1:${(await flaky.listen()).port}/v3/directline`;
+      const s = (await (await fetch(`${url}/conversations`, { method: 'POST' })).json()) as Session;
+      const send = () =>
+        fetch(`${url}/conversations/${s.conversationId}/activities`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(message('他拿着刀在砸门', 'the-same-send')),
+        });
+      failBotWrites = 1;
+      const first = await send();
+      expect(first.status).toBe(503);
+      expect(((await first.json()) as { emergency: { text: string } }).emergency.text).toMatch(/110/);
+      const retry = await send();
+      expect(retry.status).toBe(200);
+      const log = await flaky.store.readMessages(s.conversationId);
+      expect(log.filter((e) => e.from === 'user')).toHaveLength(1);
+      expect(log.some((e) => e.from === 'bot' && /110/.test(e.text ?? ''))).toBe(true);
+      // A third send of the same message changes nothing: the turn has run.
+      const count = log.length;
+      expect((await send()).status).toBe(200);
+      expect(await flaky.store.readMessages(s.conversationId)).toHaveLength(count);
+    } finally {
+      await flaky.close();
+    }
   });
 });

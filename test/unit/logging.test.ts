@@ -13,6 +13,19 @@ describe('logging', () => {
     expect(lines.join('')).not.toMatch(/他拿着刀|我的地址|13800000000|王芳/);
   });
 
+  it('never writes the text a stored record held when it fails to parse', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const log = createLogger('debug', sink);
+    try {
+      JSON.parse('{"notes":"她住在幸福小区3号楼 13800000000"');
+    } catch (err) {
+      log.error({ err }, 'reading a record failed');
+    }
+    expect(lines.join('')).toMatch(/not valid JSON/);
+    expect(lines.join('')).not.toMatch(/幸福小区|13800000000/);
+  });
+
   it('logs a rise in risk with codes only during a real conversation', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });

@@ -9,13 +9,15 @@
       exit: '快速离开', police: '报警', ambulance: '急救', sms: '短信，加区号后3位', hotline: '妇联热线', other: 'English',
       numbers: '紧急求助电话', chat: '对话', staff: '工作人员（真人）', bot: '机',
       privacy: '工作人员为了帮你可以看到这段对话。本页不在手机里保存聊天内容，但浏览器的历史记录会显示你来过这个页面，建议用无痕（隐私）窗口。按两次 Esc 或点“快速离开”立即离开。',
-      failed: '暂时连接不上。有危险请立即拨打 110（受伤拨 120），不方便说话可发短信到 12110 加区号后三位（如北京 12110010），或拨打妇联维权热线 12338。'
+      failed: '暂时连接不上。有危险请立即拨打 110（受伤拨 120），不方便说话可发短信到 12110 加区号后三位（如北京 12110010），或拨打妇联维权热线 12338。',
+      expired: '这个对话已经断开，刷新页面可以开始新的对话。有危险请立即拨打 110（受伤拨 120）。'
     },
     'en-US': {
       exit: 'Quick exit', police: 'Police', ambulance: 'Ambulance', sms: 'SMS + last 3 digits of area code', hotline: 'Hotline', other: '中文',
       numbers: 'Emergency numbers', chat: 'Chat', staff: 'staff member (a person)', bot: 'Bot',
       privacy: 'Staff can read this chat in order to help you. This page keeps no chat on your phone, but the browser history shows that you visited it: a private (incognito) window is safer. Press Esc twice or tap Quick exit to leave at once.',
-      failed: 'Cannot connect right now. In danger, call 110 now (120 if someone is hurt), text 12110 plus the last three digits of the area code if you cannot speak (Beijing 12110010), or call the hotline 12338.'
+      failed: 'Cannot connect right now. In danger, call 110 now (120 if someone is hurt), text 12110 plus the last three digits of the area code if you cannot speak (Beijing 12110010), or call the hotline 12338.',
+      expired: 'This chat has been disconnected; reload the page to start a new one. In danger, call 110 now (120 if someone is hurt).'
     }
   };
 
@@ -149,8 +151,12 @@
               observer.complete();
               return;
             }
+            // Never a silent failure: the emergency text written for her message, the service's own words for a full
+            // chat, a chat whose token ran out (a phone asleep for long), or the numbers.
             if (body.emergency && body.emergency.text) showAlert(body.emergency.text);
             else if (body.error && body.error.message && res.status === 409) showAlert(body.error.message);
+            else if (res.status === 401 || res.status === 403) showAlert(TEXT[locale].expired);
+            else showAlert(TEXT[locale].failed);
             observer.error(new Error('send failed: ' + res.status));
           });
         }, function () {
