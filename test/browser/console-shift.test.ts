@@ -2,6 +2,7 @@
  * A shift in the console as staff would recognise it: an imminent chat arrives and rings, "n" opens it, "c" claims
  * it, a reply sent with Ctrl+Enter reaches her, typing shows both ways, and a chat with news is marked unread.
  */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, consoleInBrowser } from '../support/browser.js';
 import { botTexts, openChat, say, type UserChat } from '../support/user.js';
@@ -125,5 +126,21 @@ describe.skipIf(!available)('a shift in the console', () => {
     // His queue no longer offers it.
     await expect.poll(() => wang.page.locator(`#queue li[data-id="${she.conversationId}"]`).count()).toBe(0);
     expect(wang.dialogs).toEqual([]);
+  });
+
+  it('acts on n then c in the order pressed, even while the queue is still loading after login', async () => {
+    await say(world.base, await openChat(world.base), '转人工');
+    // The queue answers late, as on a slow connection; the agent types at once.
+    const slowQueue = async (page: Page) => {
+      await page.route('**/console/api/queue', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await route.continue();
+      });
+    };
+    const { page } = await world.logIn('wang', undefined, undefined, slowQueue);
+    await page.keyboard.press('n');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.locator('#case-state').textContent()).toBe('人工处理中');
+    expect(await page.locator('#chat-title').textContent()).not.toBe('');
   });
 });

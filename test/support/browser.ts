@@ -24,7 +24,7 @@ export function launch(): Promise<Browser> {
 
 /**
  * A staff member logged in to the console in a fresh browser context (1280x800 unless `context` says otherwise);
- * page errors and dialogs are collected.
+ * page errors and dialogs are collected; `prepare` sees the page before it loads (to slow a route, say).
  */
 export async function logInToConsole(
   browser: Browser,
@@ -32,8 +32,10 @@ export async function logInToConsole(
   name: string,
   password = passwordOf(name),
   context: BrowserContextOptions = {},
+  prepare?: (page: Page) => Promise<void>,
 ): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...context })).newPage();
+  await prepare?.(page);
   const dialogs: string[] = [];
   const errors: string[] = [];
   page.on('dialog', (d) => {
@@ -54,7 +56,7 @@ export interface ConsoleWorld {
   app: App;
   browser: Browser;
   base: string;
-  logIn(name: string, password?: string, context?: BrowserContextOptions): ReturnType<typeof logInToConsole>;
+  logIn(name: string, password?: string, context?: BrowserContextOptions, prepare?: (page: Page) => Promise<void>): ReturnType<typeof logInToConsole>;
 }
 
 /** Registers the hooks of a browser test of the console: the app listening with these colleagues, and a browser. */
@@ -65,7 +67,7 @@ export function consoleInBrowser(staff: StaffName[], options: BuildOptions = {},
     world.base = `http://127.0.0.1:${(await world.app.listen()).port}`;
     await addStaff(world.app.store, ...staff);
     world.browser = await launch();
-    world.logIn = (name, password, context) => logInToConsole(world.browser, world.base, name, password, context);
+    world.logIn = (name, password, context, prepare) => logInToConsole(world.browser, world.base, name, password, context, prepare);
   });
   afterAll(async () => {
     await world.browser?.close();

@@ -127,12 +127,15 @@
   HL.onUnauthorized = function () {};
   HL.onTwoFactorSetup = function () {};
 
+  HL.API_TIMEOUT_MS = 30000;
   HL.api = function (method, path, body, options) {
     options = options || {};
     var headers = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (HL.csrf && method !== 'GET') headers['x-csrf-token'] = HL.csrf;
-    return fetch('/console/api' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' })
+    // A request that never answers must not hold the keys (they act in turn) or the screen forever.
+    var signal = window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(HL.API_TIMEOUT_MS) : undefined;
+    return fetch('/console/api' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store', signal: signal })
       .then(function (res) {
         return res.text().then(function (t) {
           var data = {};

@@ -173,15 +173,18 @@
       HL.fillReferralKinds();
     });
     started = true;
-    return base.then(function () {
-      HL.loadCanned().catch(function () {});
-      HL.loadDirectory().catch(function () {});
-      refreshCallbacks();
-      return W.loadLists();
-    }).then(function () {
-      var id = hashChat();
-      if (id) return W.open(id, { from: 'hash' });
-    }).catch(function (err) { if (err.status !== 401) HL.fail(err); });
+    // In turn with the keys, so an "n" pressed while the lists load waits for them.
+    return W.inTurn(function () {
+      return base.then(function () {
+        HL.loadCanned().catch(function () {});
+        HL.loadDirectory().catch(function () {});
+        refreshCallbacks();
+        return W.loadLists();
+      }).then(function () {
+        var id = hashChat();
+        if (id) return W.open(id, { from: 'hash' });
+      }).catch(function (err) { if (err.status !== 401) HL.fail(err); });
+    });
   }
 
   /** The session is over (401, session.ended): the login shows; the hash keeps the chat for after the login. */

@@ -476,7 +476,7 @@
       HL.status(current.data.state === 'agent' && current.data.assignee === me() ? '这个对话已经由你接手。' : '这个对话不在排队中，不能接手。', 'error');
       return;
     }
-    act('/claim', undefined, '你已接手这个对话。她会看到你的显示名。', '接手失败').then(function () { $('reply').focus(); }, function () {});
+    return act('/claim', undefined, '你已接手这个对话。她会看到你的显示名。', '接手失败').then(function () { $('reply').focus(); }, function () {});
   };
   $('claim').addEventListener('click', W.claim);
 
@@ -590,21 +590,34 @@
 
   W.next = function () {
     var next = queue.filter(function (q) { return !current || q.id !== current.id; })[0];
-    if (!next) { HL.status('现在没有人在排队。'); return; }
-    W.open(next.id, { from: 'key' });
+    if (!next) { HL.status('现在没有人在排队。'); return Promise.resolve(); }
+    return W.open(next.id, { from: 'key' });
+  };
+
+  /**
+   * Keys act in the order pressed, each after what the one before started (loading the lists, opening a
+   * chat): "n" then "c" typed quickly claims the chat that "n" opens, not nothing.
+   */
+  var turn = Promise.resolve();
+  W.inTurn = function (action) {
+    var run = function () { return action(); };
+    turn = turn.then(run, run).catch(function () {});
+    return turn;
   };
 
   document.addEventListener('keydown', function (e) {
     if (!HL.user || $('work').dataset.active !== 'true') return;
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
     if (typingField(e.target)) return;
-    if (e.key === 'n' || e.key === 'N') { e.preventDefault(); W.next(); }
-    else if (e.key === 'c' || e.key === 'C') { e.preventDefault(); if (HL.showTab) HL.showTab('work'); W.claim(); }
+    if (e.key === 'n' || e.key === 'N') { e.preventDefault(); W.inTurn(W.next); }
+    else if (e.key === 'c' || e.key === 'C') { e.preventDefault(); if (HL.showTab) HL.showTab('work'); W.inTurn(W.claim); }
     else if (e.key === 'r' || e.key === 'R') {
       e.preventDefault();
       if (HL.showTab) HL.showTab('work');
-      if (current && can().reply) $('reply').focus();
-      else HL.status(current ? '接手这个对话后才能回复。' : '先打开一个对话。', 'error');
+      W.inTurn(function () {
+        if (current && can().reply) $('reply').focus();
+        else HL.status(current ? '接手这个对话后才能回复。' : '先打开一个对话。', 'error');
+      });
     }
   });
 
