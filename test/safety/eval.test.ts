@@ -3,6 +3,8 @@
  *  - held-out set A (test/safety/heldout/set-a.jsonl, dialogs-a.jsonl): used to choose the model's thresholds;
  *    the test holds the floors below on it;
  *  - held-out set B (set-b.sealed.jsonl, dialogs-b.sealed.jsonl): sealed, only printed, never tuned on;
+ *  - held-out set C (set-c.sealed.jsonl, dialogs-c.sealed.jsonl): written on 2026-12-05 by a writer who saw only the
+ *    taxonomy; B and C decided between three settings that day (README, "Danger screening"), never tuned on;
  *  - the first session's own set (eval-set.jsonl), written with the rules: printed for comparison only.
  * The issue's targets are printed beside the figures; where a floor is below its target, the target is not met.
  */
@@ -42,6 +44,7 @@ describe('danger screening measured on sets written apart from it', () => {
     const sets: [string, string][] = [
       ['set A (thresholds chosen on it)', 'heldout/set-a.jsonl'],
       ['set B (sealed)', 'heldout/set-b.sealed.jsonl'],
+      ['set C (sealed)', 'heldout/set-c.sealed.jsonl'],
       ['first eval set (written with the old rules)', 'eval-set.jsonl'],
     ];
     let a: Figures | undefined;
@@ -60,12 +63,14 @@ describe('danger screening measured on sets written apart from it', () => {
     expect(a!.harmlessElevated).toBeLessThanOrEqual(FLOORS_A.harmlessElevated);
   });
 
-  it('reaches the emergency in every dialog of set A that turns into one, and prints set B', () => {
+  it('reaches the emergency in every dialog of set A that turns into one, and prints sets B and C', () => {
     const a = measureDialogs(readDialogs(here('heldout/dialogs-a.jsonl')), screenDialogTurn);
     const b = measureDialogs(readDialogs(here('heldout/dialogs-b.sealed.jsonl')), screenDialogTurn);
+    const c = measureDialogs(readDialogs(here('heldout/dialogs-c.sealed.jsonl')), screenDialogTurn);
     process.stdout.write(
       `\ndialogs A: emergency reached in ${a.reached} of ${a.emergencies}; emergencies in calm dialogs ${a.falseEmergencies} of ${a.calm}\n` +
-        `dialogs B (sealed): emergency reached in ${b.reached} of ${b.emergencies}; emergencies in calm dialogs ${b.falseEmergencies} of ${b.calm}\n`,
+        `dialogs B (sealed): emergency reached in ${b.reached} of ${b.emergencies}; emergencies in calm dialogs ${b.falseEmergencies} of ${b.calm}\n` +
+        `dialogs C (sealed): emergency reached in ${c.reached} of ${c.emergencies}; emergencies in calm dialogs ${c.falseEmergencies} of ${c.calm}\n`,
     );
     expect(a.missed).toEqual([]);
   });
