@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Role, type User } from '../core/record.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 import { hashPassword, weakPassword } from './passwords.js';
 
 export { ROLES, type Role };
@@ -27,7 +27,7 @@ export function newPublicId(): string {
   return `staff-${randomBytes(8).toString('hex')}`;
 }
 
-export async function addUser(store: Store, input: { name: string; role: Role; password: string; displayName?: string | undefined }, now = Date.now()): Promise<User> {
+export async function addUser(store: StaffStore, input: { name: string; role: Role; password: string; displayName?: string | undefined }, now = Date.now()): Promise<User> {
   const name = checkNewAccount(input);
   if (await store.getUser(name)) throw new AccountError(`a user named ${name} exists already`);
   const user: User = {
@@ -46,14 +46,14 @@ export async function addUser(store: Store, input: { name: string; role: Role; p
 export const RESET_SECONDS = 24 * 3600;
 export const resetKey = (token: string) => `reset:${createHash('sha256').update(token).digest('hex')}`;
 
-export async function createResetLink(store: Store, name: string): Promise<string> {
+export async function createResetLink(store: StaffStore, name: string): Promise<string> {
   const token = randomBytes(24).toString('base64url');
   await store.putSession(resetKey(token), { name }, RESET_SECONDS);
   return `/console#reset=${token}`;
 }
 
 /** Disabling (or a role change, or a reset) ends every session of the account at once. */
-export async function setDisabled(store: Store, name: string, disabled: boolean, now: number): Promise<User> {
+export async function setDisabled(store: StaffStore, name: string, disabled: boolean, now: number): Promise<User> {
   const user = await store.getUser(name);
   if (!user) throw new AccountError(`no staff member named ${name}`);
   const next: User = disabled ? { ...user, disabled: true, sessionsValidFrom: now } : { ...user, disabled: false };

@@ -18,7 +18,7 @@ import { badInput, HttpError } from '../http/errors.js';
 import { queryParam, type ClientInfo } from '../http/request.js';
 import type { Logger } from '../log.js';
 import { SIGNAL_LABELS } from '../safety/screen.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 import type { ConsoleEvents } from './events.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { body, createPublicRouter, createRouter, RANK, type Route } from './routes.js';
@@ -64,7 +64,7 @@ const resolve = z.object({
 });
 
 export interface ConsoleDeps {
-  store: Store;
+  store: StaffStore;
   handoff: Handoff;
   presence: Presence;
   sessions: Sessions;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CALLBACK_RESULTS, type ConversationRecord } from '../core/record.js';
-import { DAY_MS } from '../store/store.js';
+import { DAY_MS } from '../core/dates.js';
 import { DirectoryConflictError, DirectoryValidationError, referralText, REFERRAL_KINDS, type Referral, type Snippet, type VersionedList } from '../faq/directory.js';
 import type { FaqSet } from '../faq/schema.js';
 import type { Handoff } from '../handoff/service.js';
@@ -12,10 +12,10 @@ import { HttpError } from '../http/errors.js';
 import { queryParam } from '../http/request.js';
 import { agentOf, mayRead, reasons } from './api.js';
 import { body, type Route } from './routes.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 
 export interface CaseworkDeps {
-  store: Store;
+  store: StaffStore;
   handoff: Handoff;
   referrals: VersionedList<Referral>;
   /** The seed file says its partners are an example to replace. */

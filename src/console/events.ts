@@ -4,7 +4,7 @@
  * nothing. A stream whose session has ended (logged out, account disabled) is closed at the next heartbeat.
  */
 import type { Request, Response } from 'restify';
-import type { Store, StoredEvent } from '../store/store.js';
+import type { StaffStore, StoredEvent } from '../handoff/staff-store.js';
 
 const BACKLOG = 1000;
 const HEARTBEAT_MS = 20_000;
@@ -29,7 +29,7 @@ export class ConsoleEvents {
   private unfollow: (() => Promise<void>) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: StaffStore) {}
 
   async start(): Promise<void> {
     this.unfollow = await this.store.followEvents((e) => this.push(e));

@@ -10,7 +10,7 @@ import { applyEdit, FaqValidationError, parseEdit, type FaqDocument } from '../f
 import { renderAnswer } from '../faq/render.js';
 import { reviewOverdue } from '../faq/review.js';
 import { localDate } from '../core/dates.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 import { queryParam } from '../http/request.js';
 import { diffDocuments } from './faq-diff.js';
 import { HttpError } from '../http/errors.js';
@@ -18,7 +18,7 @@ import { body, type Route } from './routes.js';
 
 export interface FaqApiDeps {
   catalog: FaqCatalog;
-  store: Store;
+  store: StaffStore;
   /** Whether a newer model is still training (the old one answers meanwhile). */
   training: () => boolean;
   reviewMonths: number;

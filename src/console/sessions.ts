@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Role, User } from '../core/record.js';
 import type { ClientInfo } from '../http/request.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 
 export const COOKIE = 'hl_console';
 const IDLE_SECONDS = 30 * 60;
@@ -32,7 +32,7 @@ function cookieValue(req: Request, name: string): string | undefined {
 
 export class Sessions {
   constructor(
-    private readonly store: Store,
+    private readonly store: StaffStore,
     private readonly options: { secureCookie: boolean; client: ClientInfo; clock: () => number; require2fa?: boolean },
   ) {}
 

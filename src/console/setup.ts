@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
 import type { ClientInfo } from '../http/request.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 import { AccountError, addUser, checkNewAccount } from './accounts.js';
 import { body, type PublicRoute } from './routes.js';
 
@@ -26,7 +26,7 @@ const setupBody = z.object({
 const tokenKey = (token: string) => `setup:${createHash('sha256').update(token).digest('hex')}`;
 
 export interface SetupDeps {
-  store: Store;
+  store: StaffStore;
   log: Logger;
   clock: () => number;
   /** How the first account is made here: a link (memory store) or the command line (Redis). */
@@ -35,7 +35,7 @@ export interface SetupDeps {
 }
 
 /** Creates the setup token when there is no account yet; returns it, to be printed once on start. */
-export async function prepareFirstRun(store: Store): Promise<string | undefined> {
+export async function prepareFirstRun(store: StaffStore): Promise<string | undefined> {
   if ((await store.listUsers()).length) return undefined;
   const token = randomBytes(24).toString('base64url');
   await store.putSession(tokenKey(token), { purpose: 'first admin' }, YEAR_SECONDS);

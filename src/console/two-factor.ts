@@ -5,7 +5,7 @@
 import { Secret, TOTP } from 'otpauth';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 import { body, type Route } from './routes.js';
 
 const PENDING_SECONDS = 10 * 60;
@@ -22,7 +22,7 @@ export function codeValid(name: string, secret: string, code: string | undefined
 
 const confirm = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 
-export function mountTwoFactor(route: Route, { store, clock }: { store: Store; clock: () => number }): void {
+export function mountTwoFactor(route: Route, { store, clock }: { store: StaffStore; clock: () => number }): void {
   // A new secret, shown once for her authenticator app; it counts only after a code from it is confirmed.
   route('post', '/console/api/me/2fa', 'agent', async (_req, res, session) => {
     const secret = new Secret({ size: 20 }).base32;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ROLES, type User } from '../core/record.js';
 import { HttpError } from '../http/errors.js';
-import type { Store } from '../store/store.js';
+import type { StaffStore } from '../handoff/staff-store.js';
 import { AccountError, addUser, createResetLink, RESET_SECONDS, resetKey } from './accounts.js';
 import { hashPassword, weakPassword } from './passwords.js';
 import { body, type PublicRoute, type Route } from './routes.js';
@@ -21,7 +21,7 @@ export function userView(u: User) {
 }
 
 export interface UsersApiDeps {
-  store: Store;
+  store: StaffStore;
   clock: () => number;
   /** Tells consoles that an account changed, so that a disabled colleague's page closes at once. */
   changed: (user: string) => Promise<void>;

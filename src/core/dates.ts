@@ -1,5 +1,7 @@
 /** Calendar dates in the hotline's time zone (review dates, report periods), with the platform's Intl only. */
 
+export const DAY_MS = 24 * 3600 * 1000;
+
 /** The calendar date (YYYY-MM-DD) of `ms` in `timeZone`. */
 export function localDate(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);

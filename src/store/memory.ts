@@ -15,7 +15,8 @@ import type {
   Unsubscribe,
   User,
 } from './store.js';
-import { DAY_MS, EVENTS_KEPT, LogFullError, STATS_DAYS } from './store.js';
+import { DAY_MS } from '../core/dates.js';
+import { EVENTS_KEPT, LogFullError, STATS_DAYS } from './store.js';
 
 interface Expiring<T> {
   value: T;

@@ -27,7 +27,8 @@ import type {
   Unsubscribe,
   User,
 } from './store.js';
-import { DAY_MS, EVENTS_KEPT, LogFullError, STATS_DAYS } from './store.js';
+import { DAY_MS } from '../core/dates.js';
+import { EVENTS_KEPT, LogFullError, STATS_DAYS } from './store.js';
 
 const MAX_AUDIT = 100_000;
 

@@ -157,5 +157,4 @@ export interface StoreOptions {
   clock?: () => number;
 }
 
-export const DAY_MS = 24 * 3600 * 1000;
 export const EVENTS_KEPT = 10_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory.js';
-import { DAY_MS } from '../../src/store/store.js';
+import { DAY_MS } from '../../src/core/dates.js';
 import { newConversation } from '../../src/core/record.js';
 import { storeContract } from './contract.js';
 

@@ -1,0 +1,25 @@
+/**
+ * What the staff console may do with the store, and no more: its sessions and accounts, the audit log, the
+ * console's event stream, the report figures and its counters and marks. Messages and conversation records are
+ * not here: the console reaches those through the transcript and the handoff service, which audit and publish.
+ */
+import type { Store } from '../store/store.js';
+
+export type StaffStore = Pick<
+  Store,
+  | 'getSession'
+  | 'putSession'
+  | 'deleteSession'
+  | 'getUser'
+  | 'putUser'
+  | 'listUsers'
+  | 'appendAudit'
+  | 'listAudit'
+  | 'readEvents'
+  | 'followEvents'
+  | 'listStats'
+  | 'incrementCounter'
+  | 'markOnce'
+>;
+
+export type { StoredEvent } from '../store/store.js';
