@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/quiet-restify.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // A poll waits for what a user would see; on two busy cores that can take more than the default second.

@@ -71,7 +71,10 @@ describe.skipIf(!available)('the chat widget in a browser', () => {
       await send(page, '怎么申请人身安全保护令');
       await page.getByText('《反家庭暴力法》第23条', { exact: false }).first().waitFor();
       // The bar stays in view however long the chat gets, and leaves the chat most of a phone's screen.
-      const bar = await page.locator('.bar').evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect);
+      const bar = await page.locator('.bar').evaluate((el) => {
+        const { top, height } = el.getBoundingClientRect();
+        return { top, height };
+      });
       expect(bar.top).toBe(0);
       expect(bar.height).toBeLessThan(viewport.height * 0.16);
       await page.screenshot({ path: resolve(artifacts, `widget-${name}.png`) });
