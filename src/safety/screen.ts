@@ -50,6 +50,8 @@ interface LineFacts {
  * `matchAll`, which copies the expression at every call: 63 concepts per line made that copy most of the cost.
  */
 function spans(re: RegExp, line: string): { start: number; end: number }[] {
+  // Without the global flag exec would find the same match forever; without `u` the step below could split a pair.
+  if (!re.global || !re.unicode) throw new Error('a lexicon expression must have the g and u flags');
   const found: { start: number; end: number }[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(line); m; m = re.exec(line)) {

@@ -143,4 +143,53 @@ describe.skipIf(!available)('a shift in the console', () => {
     await expect.poll(() => page.locator('#case-state').textContent()).toBe('人工处理中');
     expect(await page.locator('#chat-title').textContent()).not.toBe('');
   });
+
+  it('drops a c pressed behind an n that could not open its chat, so it never claims the chat still on screen', async () => {
+    const she = await openChat(world.base);
+    await say(world.base, she, '转人工');
+    const other = await openChat(world.base);
+    await say(world.base, other, '转人工');
+    const { page } = await world.logIn('li');
+    await page.locator(`#queue li[data-id="${other.conversationId}"]`).waitFor();
+    await page.locator(`#queue li[data-id="${she.conversationId}"]`).click();
+    await page.locator('#transcript li.from-user', { hasText: '转人工' }).waitFor();
+    // Colleagues take every other waiting chat meanwhile: opening any of them is refused.
+    await page.route(/\/console\/api\/conversations\/[^/?]+$/, (route) =>
+      route.request().url().endsWith(she.conversationId) || route.request().url().endsWith('/held')
+        ? route.continue()
+        : route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"taken"}' }),
+    );
+    await page.keyboard.press('n');
+    await page.keyboard.press('c');
+    await page.locator('#status', { hasText: '你不能查看这个对话' }).waitFor();
+    // Every key has had its turn.
+    await page.evaluate(() => (globalThis as unknown as { HL: { work: { inTurn(a: () => void): Promise<void> } } }).HL.work.inTurn(() => undefined));
+    expect(await page.evaluate(() => (globalThis as unknown as { HL: { work: { current(): { id: string } } } }).HL.work.current().id)).toBe(she.conversationId);
+    expect(await page.locator('#case-state').textContent()).toBe('排队中');
+    expect(await page.locator('#status').textContent()).toContain('你不能查看这个对话');
+  });
+
+  it('sends a reply once when the first try got no answer and the agent sends it again', async () => {
+    const she = await openChat(world.base);
+    await say(world.base, she, '转人工');
+    const { page } = await world.logIn('wang');
+    await page.locator(`#queue li[data-id="${she.conversationId}"]`).click();
+    await page.click('#claim');
+    await expect.poll(() => page.locator('#case-state').textContent()).toBe('人工处理中');
+    // The first send reaches the service, but its answer is lost on the way back.
+    let lost = false;
+    await page.route('**/console/api/conversations/*/messages', async (route) => {
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('failed');
+    });
+    await page.fill('#reply', '我是王老师，你现在安全吗？');
+    await page.click('#send');
+    await page.locator('#status', { hasText: '发送失败' }).waitFor();
+    expect(await page.locator('#reply').inputValue()).toBe('我是王老师，你现在安全吗？');
+    await page.click('#send');
+    await expect.poll(() => page.locator('#reply').inputValue()).toBe('');
+    expect((await botTexts(world.base, she)).filter((t) => t === '我是王老师，你现在安全吗？')).toHaveLength(1);
+  });
 });

@@ -110,6 +110,7 @@
   HL.explain = function (err) {
     if (!err) return '出错了';
     var msg = err.message || '';
+    if (err.status === 0 && err.timeout) return '服务器 30 秒没有回答，可能已经做了，请先看一眼再重试。';
     if (err.status === 0) return '连不上服务器，请检查网络后再试。';
     if (/someone else has taken this chat/.test(msg)) return '别人已经接手了这个对话。（someone else has taken this chat）';
     if (/only the person holding this chat/.test(msg)) return '只有接手这个对话的人才能这样做。';
@@ -134,10 +135,17 @@
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (HL.csrf && method !== 'GET') headers['x-csrf-token'] = HL.csrf;
     // A request that never answers must not hold the keys (they act in turn) or the screen forever.
-    var signal = window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(HL.API_TIMEOUT_MS) : undefined;
-    return fetch('/console/api' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store', signal: signal })
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, HL.API_TIMEOUT_MS);
+    var lost = function (e) {
+      var err = new Error(e && e.message ? e.message : 'network');
+      err.status = 0;
+      err.timeout = controller.signal.aborted;
+      throw err;
+    };
+    return fetch('/console/api' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store', signal: controller.signal })
       .then(function (res) {
-        return res.text().then(function (t) {
+        return res.text().catch(lost).then(function (t) {
           var data = {};
           try { data = t ? JSON.parse(t) : {}; } catch (e) { data = { error: t }; }
           if (!res.ok) {
@@ -150,11 +158,8 @@
           }
           return data;
         });
-      }, function (e) {
-        var err = new Error(e && e.message ? e.message : 'network');
-        err.status = 0;
-        throw err;
-      });
+      }, lost)
+      .finally(function () { clearTimeout(timer); });
   };
 
   /** Fills a <select> with [value, label] pairs, keeping the chosen value when it still exists. */

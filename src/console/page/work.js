@@ -498,6 +498,11 @@
     act('/notes', { text: text }, '备注已保存（她看不到）。', '保存备注失败').then(function () { $('note').value = ''; }, function () {});
   });
 
+  /**
+   * The id of a reply that was sent without an answer (a lost connection, a timeout): sending the same words again
+   * reuses it, so the server keeps one copy and she never reads the reply twice.
+   */
+  var unconfirmed = null;
   function send() {
     if (!current || !can().reply) return;
     var box = $('reply');
@@ -506,7 +511,10 @@
     var id = current.id;
     var button = $('send');
     button.disabled = true;
-    HL.api('POST', '/conversations/' + encodeURIComponent(id) + '/messages', { text: text, id: HL.newId() }).then(function () {
+    if (!unconfirmed || unconfirmed.chat !== id || unconfirmed.text !== text) unconfirmed = { chat: id, text: text, id: HL.newId() };
+    var sending = unconfirmed;
+    HL.api('POST', '/conversations/' + encodeURIComponent(id) + '/messages', { text: text, id: sending.id }).then(function () {
+      if (unconfirmed === sending) unconfirmed = null;
       if (current && current.id === id) {
         if (box.value.trim() === text) box.value = '';
         saveDraft(id, box.value);
@@ -588,20 +596,30 @@
     return !/^(checkbox|radio|button|submit|reset|file|range|color)$/i.test(node.type);
   }
 
+  /** Opens the next waiting chat; fails when it could not be opened, so that the keys after it are dropped. */
   W.next = function () {
     var next = queue.filter(function (q) { return !current || q.id !== current.id; })[0];
-    if (!next) { HL.status('现在没有人在排队。'); return Promise.resolve(); }
-    return W.open(next.id, { from: 'key' });
+    if (!next) { HL.status('现在没有人在排队。'); return Promise.reject(new Error('nobody waiting')); }
+    return W.open(next.id, { from: 'key' }).then(function () {
+      if (!current || current.id !== next.id) throw new Error('not opened');
+    });
   };
 
   /**
    * Keys act in the order pressed, each after what the one before started (loading the lists, opening a
-   * chat): "n" then "c" typed quickly claims the chat that "n" opens, not nothing.
+   * chat): "n" then "c" typed quickly claims the chat that "n" opens. When one fails (the chat was taken, no
+   * answer), the keys pressed behind it are dropped: a "c" must never claim a chat she did not mean. A key
+   * whose turn comes while she is typing in a field (the reply box "r" just focused) is dropped too.
    */
   var turn = Promise.resolve();
-  W.inTurn = function (action) {
-    var run = function () { return action(); };
-    turn = turn.then(run, run).catch(function () {});
+  var epoch = 0;
+  W.inTurn = function (action, options) {
+    var at = epoch;
+    var key = Boolean(options && options.key);
+    turn = turn.then(function () {
+      if (at !== epoch || (key && (!HL.user || typingField(document.activeElement)))) return;
+      return Promise.resolve(action()).catch(function () { epoch++; });
+    });
     return turn;
   };
 
@@ -609,15 +627,15 @@
     if (!HL.user || $('work').dataset.active !== 'true') return;
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
     if (typingField(e.target)) return;
-    if (e.key === 'n' || e.key === 'N') { e.preventDefault(); W.inTurn(W.next); }
-    else if (e.key === 'c' || e.key === 'C') { e.preventDefault(); if (HL.showTab) HL.showTab('work'); W.inTurn(W.claim); }
+    if (e.key === 'n' || e.key === 'N') { e.preventDefault(); W.inTurn(W.next, { key: true }); }
+    else if (e.key === 'c' || e.key === 'C') { e.preventDefault(); if (HL.showTab) HL.showTab('work'); W.inTurn(W.claim, { key: true }); }
     else if (e.key === 'r' || e.key === 'R') {
       e.preventDefault();
       if (HL.showTab) HL.showTab('work');
       W.inTurn(function () {
         if (current && can().reply) $('reply').focus();
         else HL.status(current ? '接手这个对话后才能回复。' : '先打开一个对话。', 'error');
-      });
+      }, { key: true });
     }
   });
 
@@ -630,6 +648,8 @@
 
   /** Logged out: forget what was on screen (the next staff member at this desk sees nothing of it). */
   W.reset = function () {
+    epoch++;
+    unconfirmed = null;
     current = null;
     queue = [];
     held = [];
