@@ -1,4 +1,5 @@
 /** The command line: `npm run --silent cli -- <command>`. JSON lines on stdout; logs go to stderr. */
+import './http/quiet-restify.js';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { pino } from 'pino';

@@ -1,27 +1,11 @@
 /** Process start: read the config, build the app, listen, shut down cleanly on SIGTERM. */
+import './http/quiet-restify.js';
+import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataFileError } from './data-file.js';
 
-/**
- * restify 11 loads spdy, which calls Node's deprecated process.binding('http_parser') at import (DEP0111) and so
- * prints a deprecation warning at every start. Nothing of ours or of restify's calls it later; the warning is
- * silenced for that one import only, and every other deprecation still prints.
- */
-async function loadApp(): Promise<typeof import('./app.js')> {
-  const node = process as NodeJS.Process & { noDeprecation?: boolean };
-  const before = node.noDeprecation;
-  node.noDeprecation = true;
-  try {
-    await import('restify');
-  } finally {
-    node.noDeprecation = before;
-  }
-  return import('./app.js');
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { buildApp } = await loadApp();
   const app = await buildApp(config);
   const { port, setupUrl } = await app.listen();
   app.log.info(

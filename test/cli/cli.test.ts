@@ -33,9 +33,11 @@ describe('cli classify', () => {
       JSON.stringify({ id: 'b' }),
       JSON.stringify({ id: 'c', text: '今天天气怎么样' }),
     ].join('\n');
-    const { status, lines } = cli(['classify'], input);
+    const { status, lines, stderr } = cli(['classify'], input);
     expect(status).toBe(0);
     expect(lines).toHaveLength(5);
+    // Quiet: restify's one deprecation warning (DEP0111 from spdy) is not printed.
+    expect(stderr).not.toMatch(/DeprecationWarning/);
     expect(lines[0]).toMatchObject({ id: 'a', locale: 'zh', intent: 'protection_order.apply', risk: 'none', signals: [], action: 'answer' });
     expect(Object.keys(lines[0]!).sort()).toEqual(['action', 'id', 'intent', 'locale', 'risk', 'score', 'signals']);
     expect(lines[1]).toEqual({ error: expect.stringMatching(/line 2: not valid JSON/) });
