@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/support/quiet-restify.ts'],
+    // restify loads without its one deprecation warning, as in the service and the CLI.
+    setupFiles: ['src/http/quiet-restify.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // A poll waits for what a user would see; on two busy cores that can take more than the default second.

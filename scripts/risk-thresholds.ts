@@ -8,8 +8,7 @@
 import { join } from 'node:path';
 import { riskRank, type RiskLevel, type Screening } from '../src/core/types.js';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { buildRiskModel } from '../src/safety/build.js';
-import { readThresholds } from '../src/safety/build.js';
+import { buildRiskModel, readThresholds } from '../src/safety/build.js';
 import { measure, measureDialogs, readDialogs, readMessages, type Figures } from '../src/safety/evaluate.js';
 import { featureIndices, levelFrom, probabilities, type Thresholds } from '../src/safety/model.js';
 import { analyze } from '../src/safety/screen.js';
@@ -53,8 +52,7 @@ function dialogsWith(t: Thresholds) {
 
 const rows = readMessages(TUNING);
 const dialogs = readDialogs(TUNING_DIALOGS);
-const line = (t: Thresholds, f: Figures) => {
-  const d = dialogsWith(t);
+const line = (t: Thresholds, f: Figures, d = dialogsWith(t)) => {
   return `${t.imminent.toFixed(3).padStart(7)} ${t.high.toFixed(3).padStart(5)} ${t.elevated.toFixed(2).padStart(8)}  | ${f.imminentAtLeastHigh.toFixed(1).padStart(8)}% ${f.imminentExact.toFixed(1).padStart(9)}% ${f.severeAtLeastHigh.toFixed(1).padStart(5)}% ${f.harmlessHigh.toFixed(1).padStart(13)}% ${f.harmlessElevated.toFixed(1).padStart(13)}% | ${d.reached}/${d.emergencies}, ${d.falseEmergencies}/${d.calm}`;
 };
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(3)));
@@ -82,7 +80,7 @@ const shown: string[] = [];
 for (const { t, f } of candidates) {
   const d = dialogsWith(t);
   if (d.reached < d.emergencies) continue;
-  shown.push(line(t, f));
+  shown.push(line(t, f, d));
   if (shown.length === 10) break;
 }
 for (const l of shown) say(l);
