@@ -104,6 +104,8 @@ describe.skipIf(!available)('two-factor authentication in the console', () => {
     await page.locator('#twofa-required').waitFor();
     expect(await page.locator('#work').isVisible()).toBe(false);
     await page.click('#twofa-start');
+    // The secret arrives with the server's answer; read it once its box shows.
+    await page.locator('#twofa-secret-box').waitFor();
     const secret = (await page.locator('#twofa-secret').textContent())!.replace(/\s/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await page.fill('#twofa-code', '000000');
